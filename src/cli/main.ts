@@ -1,0 +1,237 @@
+/**
+ * benchsuite's command line. Exit codes: 0 done, 1 the run finished but some samples failed
+ * (or a check/verdict failed), 2 invalid input, 130 interrupted.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { resolve } from 'node:path';
+import { InputError } from '../scenario/errors.js';
+import { listScenarioFiles, loadScenario } from '../scenario/load.js';
+import { quickScenario } from '../scenario/quick.js';
+import type { Scenario } from '../scenario/schema.js';
+import { runScenario } from '../runner/run.js';
+import { createProgress } from '../runner/progress.js';
+import { findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
+import { killAllChildren } from '../targets/process.js';
+import { LocalMachine } from '../targets/local.js';
+import { createTargets } from '../targets/factory.js';
+import { buildWorkloadImage, ensureWorkloadImage, DEFAULT_IMAGE } from '../image/workload-image.js';
+import { loadResults } from '../report/load.js';
+import { renderReports } from '../report/render.js';
+import { renderTerminalTable } from '../report/text.js';
+import { registerReportCommands } from './report-commands.js';
+import { registerDoctorCommand } from './doctor.js';
+import { registerVmCommands } from './vm-commands.js';
+import { RUN_ID_PATTERN } from '../runner/run-id.js';
+import { resultsPath } from '../results/store.js';
+
+export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const positiveInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} ${v}: expected a whole number >= 0`);
+  return n;
+};
+
+interface RunFlags {
+  samples?: number;
+  warmup?: number;
+  quick?: boolean;
+  set: string[];
+  resultsDir: string;
+  reportsDir: string;
+  seed?: number;
+  resume?: string;
+  reports: boolean;
+}
+
+/** Scenario with CLI overrides applied, validated like the file. */
+export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 'set' | 'samples' | 'warmup' | 'quick'>): Promise<{ scenario: Scenario; file: string }> {
+  const sets = [...flags.set];
+  if (flags.samples !== undefined) sets.push(`samples=${flags.samples}`);
+  if (flags.warmup !== undefined) sets.push(`warmup=${flags.warmup}`);
+  const { scenario, file } = await loadScenario(nameOrPath, sets);
+  let s = flags.quick ? quickScenario(scenario) : scenario;
+  // --samples/--warmup win over --quick's defaults.
+  if (flags.samples !== undefined) s = { ...s, samples: flags.samples };
+  if (flags.warmup !== undefined) s = { ...s, warmup: flags.warmup };
+  return { scenario: s, file };
+}
+
+async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv: string[]): Promise<number> {
+  const resultsDir = resolve(flags.resultsDir);
+  let resume;
+  let scenario: Scenario;
+  let file: string | undefined;
+  if (flags.resume) {
+    if (!RUN_ID_PATTERN.test(flags.resume)) throw new InputError(`--resume ${flags.resume}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; see ${flags.resultsDir}/)`);
+    try {
+      resume = await loadResults(resultsPath(resultsDir, flags.resume));
+    } catch (e) {
+      throw new InputError(`--resume ${flags.resume}: ${(e as Error).message}`);
+    }
+    if (resume.status === 'completed') throw new InputError(`run ${flags.resume} is already complete; nothing to resume`);
+    scenario = resume.scenario;
+    file = resume.scenarioFile;
+  } else {
+    if (!scenarioArg) throw new InputError('name a scenario (benchsuite list shows them), or --resume <runId>');
+    ({ scenario, file } = await scenarioFromCli(scenarioArg, flags));
+  }
+  const progress = createProgress(process.stderr);
+  // Leftovers of killed runs on this host: warn, never remove silently.
+  const left = await findLeftovers(new LocalMachine(), scenario.scratchRoot).catch(() => undefined);
+  if (left && leftoverCount(left) > 0) {
+    progress.log(
+      `warning: a killed run left ${left.containers.length} container(s), ${left.servers.length} server(s) and ${left.scratchDirs.length} scratch dir(s) here; \`benchsuite clean\` removes them`,
+    );
+  }
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = (sig: NodeJS.Signals): void => {
+    interrupts++;
+    if (interrupts === 1) {
+      progress.log(`${sig}: stopping the running sample and cleaning up (again to force)`);
+      controller.abort();
+    } else {
+      killAllChildren();
+      process.exit(EXIT.interrupted);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    progress.log(`benchsuite: ${scenario.name}${flags.quick ? ' (quick)' : ''} → results in ${resultsDir}`);
+    const results = await runScenario({
+      scenario,
+      scenarioFile: file,
+      quick: Boolean(flags.quick) || Boolean(resume?.quick),
+      resultsDir,
+      command: ['benchsuite', ...argv],
+      signal: controller.signal,
+      progress,
+      resume,
+      seed: flags.seed,
+    });
+    process.stdout.write(`\n${renderTerminalTable(results)}\n`);
+    process.stdout.write(`results: ${resultsPath(resultsDir, results.runId)}\n`);
+    if (flags.reports) {
+      const out = resolve(flags.reportsDir, results.runId);
+      const files = await renderReports(results, { outDir: out });
+      process.stdout.write(`reports: ${out}/ (${files.length} files)\n`);
+    }
+    if (results.status === 'interrupted') {
+      process.stdout.write(`interrupted: continue with \`benchsuite run --resume ${results.runId}\`\n`);
+      return EXIT.interrupted;
+    }
+    return results.status === 'completed' ? EXIT.ok : EXIT.failed;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function buildProgram(argv: string[]): Command {
+  const program = new Command('benchsuite')
+    .description('What does Docker, KVM or container hardening cost against bare metal? Real dd and ab runs, with confidence intervals and provenance.')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a scenario: warmups, interleaved samples on every target, results file, table and reports')
+    .argument('[scenario]', 'a shipped scenario name (see `benchsuite list`) or a path to a .yaml file')
+    .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', positiveInt('--samples'))
+    .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', positiveInt('--warmup'))
+    .option('--quick', 'shrink sizes and counts for a smoke run of under a minute')
+    .option('--set <path=value>', 'override a scenario field, e.g. targets.kvm-docker.host=ssh://bench@vps.example (repeatable)', collect, [])
+    .option('--results-dir <dir>', 'where results/<runId>.json and the sample log go', 'results')
+    .option('--reports-dir <dir>', 'where reports/<runId>/ goes', 'reports')
+    .option('--seed <n>', 'seed for order: randomized (recorded in the results)', positiveInt('--seed'))
+    .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
+    .option('--no-reports', 'print the table but do not render reports/')
+    .action(async (scenario: string | undefined, flags: RunFlags) => {
+      process.exitCode = await runCommand(scenario, flags, argv);
+    });
+
+  program
+    .command('list')
+    .description('list the shipped scenarios with their targets and workloads')
+    .action(async () => {
+      for (const f of await listScenarioFiles()) {
+        try {
+          const { scenario } = await loadScenario(f);
+          const targets = Object.entries(scenario.targets).map(([id, t]) => `${id} (${t.label}; ${t.host}${t.container ? ', docker' : ''})${id === scenario.baseline ? ' [baseline]' : ''}`);
+          const workloads = Object.entries(scenario.workloads).map(([id, w]) => `${id} (${w.kind})`);
+          process.stdout.write(`${scenario.name}\n  ${scenario.description ?? ''}\n  targets:   ${targets.join(', ')}\n  workloads: ${workloads.join(', ')}\n`);
+        } catch (e) {
+          process.stdout.write(`${f}: invalid — ${(e as Error).message}\n`);
+        }
+      }
+    });
+
+  program
+    .command('clean')
+    .description("remove what killed runs left: containers with the run label, benchsuite's servers, marked scratch directories")
+    .argument('[scenario]', 'also clean the SSH hosts this scenario names (default: this host only)')
+    .option('--set <path=value>', 'scenario override (repeatable)', collect, [])
+    .option('--run <runId>', 'only what this run left')
+    .option('--scratch-root <dir>', 'scratch root to look in (default: the scenario\'s, or /var/tmp/benchsuite)')
+    .action(async (scenarioArg: string | undefined, flags: { set: string[]; run?: string; scratchRoot?: string }) => {
+      const machines = [];
+      let root = flags.scratchRoot ?? '/var/tmp/benchsuite';
+      if (scenarioArg) {
+        const { scenario } = await loadScenario(scenarioArg, flags.set);
+        root = flags.scratchRoot ?? scenario.scratchRoot;
+        const created = await createTargets(scenario, 'clean');
+        machines.push(...created.machines);
+      } else machines.push(new LocalMachine());
+      let removed = 0;
+      for (const m of machines) {
+        const l = await findLeftovers(m, root, flags.run);
+        for (const line of await removeLeftovers(m, l)) {
+          process.stdout.write(`${line}\n`);
+          removed++;
+        }
+        await m.close();
+      }
+      if (removed === 0) process.stdout.write('nothing to clean\n');
+    });
+
+  const image = program.command('image').description(`the default workload image (${DEFAULT_IMAGE}), built locally from this host's dd and nginx`);
+  image
+    .command('build')
+    .description('build the image into the local Docker engine (docker import; no registry needed)')
+    .option('--if-missing', 'only when absent or built from other binaries')
+    .action(async (flags: { ifMissing?: boolean }) => {
+      const log = (s: string): void => void process.stderr.write(`${s}\n`);
+      if (flags.ifMissing) await ensureWorkloadImage(new LocalMachine(), { log });
+      else await buildWorkloadImage(log);
+    });
+
+  registerReportCommands(program);
+  registerDoctorCommand(program, async (nameOrPath, sets) => (await loadScenario(nameOrPath, sets)).scenario);
+  registerVmCommands(program);
+  program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram(argv);
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.code === 'commander.help') return 0;
+      return EXIT.input;
+    }
+    if (e instanceof InputError || (e as Error).name === 'ReportInputError') {
+      process.stderr.write(`benchsuite: ${(e as Error).message}\n`);
+      return EXIT.input;
+    }
+    process.stderr.write(`benchsuite: ${(e as Error).message}\n`);
+    if (argv.includes('--debug')) process.stderr.write(`${(e as Error).stack}\n`);
+    return EXIT.failed;
+  }
+}

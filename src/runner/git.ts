@@ -1,0 +1,12 @@
+/** The commit and branch of the code under test: CI variables first, else the git work tree here. */
+import { runProcess } from '../targets/process.js';
+
+export async function gitInfo(env: NodeJS.ProcessEnv = process.env): Promise<{ commit?: string; branch?: string } | undefined> {
+  const commit = env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? env.BENCHSUITE_GIT_COMMIT;
+  const branch = env.GITHUB_HEAD_REF || env.GITHUB_REF_NAME || env.CI_COMMIT_REF_NAME || env.BENCHSUITE_GIT_BRANCH;
+  if (commit) return { commit, branch };
+  const c = await runProcess(['git', 'rev-parse', 'HEAD'], { timeoutMs: 5000 }).catch(() => undefined);
+  if (!c || c.exitCode !== 0) return branch ? { branch } : undefined;
+  const b = await runProcess(['git', 'rev-parse', '--abbrev-ref', 'HEAD'], { timeoutMs: 5000 }).catch(() => undefined);
+  return { commit: c.stdout.trim(), branch: branch ?? (b?.exitCode === 0 ? b.stdout.trim() : undefined) };
+}

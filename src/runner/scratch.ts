@@ -1,0 +1,38 @@
+/**
+ * Scratch directories: `<scratchRoot>/<runId>/<targetId>` on each machine, created by benchsuite
+ * (mkdir fails if it already exists) and marked with a file naming the run. Only a marked directory of
+ * this run is ever removed.
+ */
+import type { Machine } from '../targets/types.js';
+import { formatExecFailure } from '../targets/types.js';
+
+export const SCRATCH_MARKER = '.benchsuite-scratch';
+
+export function runScratchDir(root: string, runId: string): string {
+  return `${root.replace(/\/+$/, '')}/${runId}`;
+}
+
+export async function createScratch(machine: Machine, root: string, runId: string, targetId: string): Promise<string> {
+  const runDir = runScratchDir(root, runId);
+  const dir = `${runDir}/${targetId}`;
+  const mk = await machine.exec(['mkdir', '-p', '-m', '0755', root], { timeoutMs: 30_000 });
+  if (mk.exitCode !== 0) throw new Error(`cannot create scratch root ${root} on ${machine.address}: ${formatExecFailure(mk)}`);
+  await machine.exec(['mkdir', '-m', '0755', runDir], { timeoutMs: 30_000 }); // exists already when a second target shares the machine
+  await machine.writeFile(`${runDir}/${SCRATCH_MARKER}`, `${runId}\n`);
+  const r = await machine.exec(['mkdir', '-m', '0755', dir], { timeoutMs: 30_000 });
+  if (r.exitCode !== 0) {
+    // On resume the directory may be ours from before: accept it only with our marker.
+    const m = await machine.exec(['cat', `${runDir}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
+    if (m.stdout.trim() !== runId) throw new Error(`scratch directory ${dir} exists and is not benchsuite's: ${formatExecFailure(r)}`);
+  }
+  return dir;
+}
+
+/** Remove this run's scratch directory, only if it carries this run's marker. */
+export async function removeScratch(machine: Machine, root: string, runId: string): Promise<boolean> {
+  const runDir = runScratchDir(root, runId);
+  const m = await machine.exec(['cat', `${runDir}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
+  if (m.exitCode !== 0 || m.stdout.trim() !== runId) return false;
+  const r = await machine.exec(['rm', '-rf', '--one-file-system', runDir], { timeoutMs: 120_000 });
+  return r.exitCode === 0;
+}

@@ -1,0 +1,128 @@
+/**
+ * The scenario file's schema: every field, its type, range and default, in one place.
+ * Cross-field rules (baseline exists, concurrency <= requests, safe paths) live in validate.ts.
+ */
+import { z } from 'zod';
+
+/** The image benchsuite builds locally when a scenario does not name one (no registry needed). */
+export const DEFAULT_IMAGE = 'benchsuite/workload:local';
+export const DEFAULT_SCRATCH_ROOT = '/var/tmp/benchsuite';
+
+const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
+const idMessage = 'an id of letters, digits, "-" or "_" (at most 40, starting with a letter or digit)';
+
+/** Sizes as dd understands them: a whole number with an optional binary suffix (K, M, G). */
+export const SIZE = /^[1-9][0-9]{0,9}[KMG]?$/;
+export function parseSize(text: string | number): number {
+  if (typeof text === 'number') return text;
+  const m = /^([0-9]+)([KMG]?)$/.exec(text);
+  if (!m) return NaN;
+  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'];
+  return Number(m[1]) * mult;
+}
+
+const capability = z
+  .string()
+  .regex(/^(ALL|(CAP_)?[A-Z][A-Z_]{1,30})$/, 'a Linux capability name such as NET_BIND_SERVICE, or ALL');
+
+export const containerSchema = z
+  .object({
+    image: z
+      .string()
+      .regex(
+        /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
+        'a Docker image reference such as nginx:1.27 or registry.example:5000/team/img:tag',
+      )
+      .default(DEFAULT_IMAGE),
+    capDrop: z.array(capability).default([]),
+    capAdd: z.array(capability).default([]),
+    securityOpt: z
+      .array(z.string().regex(/^[a-z-]+(?:[=:][A-Za-z0-9_./:=-]+)?$/, 'a --security-opt value such as no-new-privileges or seccomp=unconfined'))
+      .default([]),
+    network: z.enum(['host', 'bridge']).default('host'),
+    storage: z.enum(['overlay', 'volume']).default('volume'),
+    user: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, 'a user name or uid[:gid]').optional(),
+    /** Extra `docker run` arguments, passed as argv items (never through a shell). */
+    runArgs: z.array(z.string().regex(/^[^\n\r\0]*$/, 'an argument without newlines or NUL bytes')).default([]),
+  })
+  .strict();
+
+export const targetSchema = z
+  .object({
+    label: z.string().min(1, 'a non-empty display label').max(60, 'at most 60 characters').regex(/^[^\n\r|]*$/, 'a label without newlines or "|"'),
+    /** "local" (this host), "vm" (benchsuite's local guest, see `benchsuite vm`), or "ssh://user@host[:port]". */
+    host: z.string().default('local'),
+    /** SSH private key for ssh:// hosts (the path is recorded; the key never is). */
+    identityFile: z.string().optional(),
+    /** known_hosts file for ssh:// hosts (default: the user's own). */
+    knownHostsFile: z.string().optional(),
+    container: containerSchema.optional(),
+  })
+  .strict();
+
+export const ddSchema = z
+  .object({
+    kind: z.literal('dd'),
+    title: z.string().min(1).max(60).optional(),
+    blockSize: z.union([z.string().regex(SIZE, 'a size such as 1M, 64K or 4096'), z.number().int().positive()]).default('1M'),
+    count: z.number().int('a whole number').min(1).max(1_000_000).default(256),
+    sync: z.enum(['fdatasync', 'direct', 'none']).default('fdatasync'),
+    /** Drop the page cache before each sample where permitted (root on the host); whether it happened is recorded. */
+    dropCaches: z.boolean().default(true),
+  })
+  .strict();
+
+export const abSchema = z
+  .object({
+    kind: z.literal('ab'),
+    title: z.string().min(1).max(60).optional(),
+    requests: z.number().int('a whole number').min(1).max(10_000_000).default(20_000),
+    concurrency: z.number().int('a whole number').min(1).max(20_000).default(32),
+    keepAlive: z.boolean().default(true),
+    path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'a URL path such as / or /index.html').default('/'),
+    /** Size of the static file the server returns. */
+    responseBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(4096),
+    /** Port the server listens on (127.0.0.1); default: a free port picked at run time. */
+    port: z.number().int().min(1024).max(65535).optional(),
+  })
+  .strict();
+
+export const workloadSchema = z.discriminatedUnion('kind', [ddSchema, abSchema]);
+
+export const adaptiveSamplesSchema = z
+  .object({
+    min: z.number().int().min(2).max(10_000).default(6),
+    max: z.number().int().min(2).max(10_000).default(30),
+    targetHalfWidthPct: z.number().positive().max(100).default(1),
+  })
+  .strict();
+
+export const scenarioSchema = z
+  .object({
+    name: z.string().regex(ID, idMessage),
+    description: z.string().max(2000).optional(),
+    baseline: z.string().regex(ID, idMessage),
+    targets: z.record(z.string().regex(ID, idMessage), targetSchema),
+    workloads: z.record(z.string().regex(ID, idMessage), workloadSchema),
+    /** A fixed count, or adaptive: keep sampling until precise enough. */
+    samples: z.union([z.number().int('a whole number').min(2).max(10_000), adaptiveSamplesSchema]).default(10),
+    warmup: z.number().int('a whole number').min(0).max(100).default(1),
+    order: z.enum(['interleaved', 'randomized', 'sequential']).default('interleaved'),
+    seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
+    confidence: z.number().min(0.5).max(0.999).default(0.95),
+    /** Per-sample timeout. */
+    timeoutSec: z.number().positive().max(86_400).default(300),
+    /** Every scratch file lives under a directory benchsuite creates inside this root. */
+    scratchRoot: z.string().default(DEFAULT_SCRATCH_ROOT),
+    /** Overhead (in the worse direction) the candidate may have before a verdict fails. */
+    tolerancePct: z.number().min(0).max(1000).optional(),
+  })
+  .strict();
+
+export type Scenario = z.output<typeof scenarioSchema>;
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type TargetSpec = z.output<typeof targetSchema>;
+export type ContainerSpec = z.output<typeof containerSchema>;
+export type WorkloadSpec = z.output<typeof workloadSchema>;
+export type DdSpec = z.output<typeof ddSchema>;
+export type AbSpec = z.output<typeof abSchema>;

@@ -1,0 +1,89 @@
+/** Cross-field rules the schema cannot express. Each issue names its field path and the fix. */
+import { posix } from 'node:path';
+import { parseSshUrl } from '../targets/ssh-url.js';
+import { didYouMean } from './errors.js';
+import { parseSize, type Scenario } from './schema.js';
+
+export interface FieldIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** Directories dd must never write under. */
+const FORBIDDEN_ROOTS = ['/dev', '/proc', '/sys'];
+const SYSTEM_DIRS = ['/', '/bin', '/boot', '/etc', '/lib', '/lib32', '/lib64', '/sbin', '/usr', '/run', '/var', '/root', '/home', '/tmp'];
+/** docker run flags benchsuite sets itself; overriding them would break cleanup or the measurement. */
+const RESERVED_RUN_ARGS = ['--name', '--label', '-l', '--rm', '-d', '--detach', '--network', '--net', '--cap-add', '--cap-drop', '--security-opt', '-u', '--user'];
+const MAX_DD_BYTES = 64 * 1024 ** 3;
+
+/** Returns a reason when the path is not an acceptable scratch root, else undefined. */
+export function scratchRootProblem(p: string): string | undefined {
+  if (!p.startsWith('/')) return 'must be an absolute path, e.g. /var/tmp/benchsuite';
+  if (/[\0\n\r]/.test(p)) return 'must not contain newlines or NUL bytes';
+  if (p.split('/').includes('..')) return 'must not contain ".." segments';
+  const norm = posix.normalize(p).replace(/\/+$/, '') || '/';
+  if (FORBIDDEN_ROOTS.some((r) => norm === r || norm.startsWith(`${r}/`))) return `must not be under ${FORBIDDEN_ROOTS.join(', ')} (devices and kernel interfaces)`;
+  if (SYSTEM_DIRS.includes(norm)) return `must not be the system directory ${norm} itself; use a directory of its own such as /var/tmp/benchsuite`;
+  return undefined;
+}
+
+export function crossFieldIssues(s: Scenario): FieldIssue[] {
+  const issues: FieldIssue[] = [];
+  const ids = Object.keys(s.targets);
+  if (ids.length === 0) issues.push({ path: ['targets'], message: 'at least one target is needed' });
+  if (Object.keys(s.workloads).length === 0) issues.push({ path: ['workloads'], message: 'at least one workload is needed (kind: dd or kind: ab)' });
+  if (ids.length > 0 && !ids.includes(s.baseline)) {
+    const hint = didYouMean(s.baseline, ids);
+    issues.push({ path: ['baseline'], message: `names no target${hint ? ` — did you mean "${hint}"?` : ''}; targets are: ${ids.join(', ')}` });
+  }
+  const labels = new Map<string, string>();
+  for (const [id, t] of Object.entries(s.targets)) {
+    const other = labels.get(t.label.toLowerCase());
+    if (other) issues.push({ path: ['targets', id, 'label'], message: `"${t.label}" is also the label of target ${other}; labels become table columns and must differ` });
+    labels.set(t.label.toLowerCase(), id);
+    if (t.host !== 'local' && t.host !== 'vm') {
+      const parsed = parseSshUrl(t.host);
+      if (typeof parsed === 'string') {
+        issues.push({ path: ['targets', id, 'host'], message: `"${t.host}": ${parsed}; use local, vm (the local guest) or ssh://user@host[:port]` });
+      }
+    }
+    if (t.identityFile !== undefined) {
+      if (!t.host.startsWith('ssh://')) issues.push({ path: ['targets', id, 'identityFile'], message: 'only applies to ssh:// hosts; remove it or set host to ssh://user@host' });
+      if (!t.identityFile.startsWith('/') && !t.identityFile.startsWith('~/')) issues.push({ path: ['targets', id, 'identityFile'], message: 'must be an absolute path (or ~/…) to a private key file' });
+      if (/[\0\n\r]/.test(t.identityFile)) issues.push({ path: ['targets', id, 'identityFile'], message: 'must not contain newlines or NUL bytes' });
+    }
+    if (t.knownHostsFile !== undefined && (!t.knownHostsFile.startsWith('/') || /[\0\n\r]/.test(t.knownHostsFile))) {
+      issues.push({ path: ['targets', id, 'knownHostsFile'], message: 'must be an absolute path without newlines' });
+    }
+    const args = t.container?.runArgs ?? [];
+    args.forEach((a, i) => {
+      const flag = a.split('=')[0] as string;
+      if (RESERVED_RUN_ARGS.includes(flag)) {
+        issues.push({
+          path: ['targets', id, 'container', 'runArgs', i],
+          message: `${flag} is set by benchsuite (use container.capAdd/capDrop/securityOpt/network/user for those); remove it`,
+        });
+      }
+    });
+  }
+  for (const [id, w] of Object.entries(s.workloads)) {
+    if (w.kind === 'ab' && w.concurrency > w.requests) {
+      issues.push({ path: ['workloads', id, 'concurrency'], message: `${w.concurrency} is more than requests (${w.requests}); ab needs concurrency <= requests` });
+    }
+    if (w.kind === 'ab' && (w.path.split('/').includes('..') || w.path.includes('//'))) {
+      issues.push({ path: ['workloads', id, 'path'], message: 'must not contain ".." segments or "//" (the file is created under the server\'s docroot)' });
+    }
+    if (w.kind === 'dd') {
+      const bs = parseSize(w.blockSize);
+      if (bs > 1024 ** 3) issues.push({ path: ['workloads', id, 'blockSize'], message: 'at most 1G' });
+      if (w.sync === 'direct' && bs % 512 !== 0) issues.push({ path: ['workloads', id, 'blockSize'], message: 'with sync: direct the block size must be a multiple of 512' });
+      if (bs * w.count > MAX_DD_BYTES) issues.push({ path: ['workloads', id, 'count'], message: `blockSize × count is ${bs * w.count} bytes; at most 64 GiB per sample` });
+    }
+  }
+  const scratch = scratchRootProblem(s.scratchRoot);
+  if (scratch) issues.push({ path: ['scratchRoot'], message: scratch });
+  if (typeof s.samples === 'object' && s.samples.min > s.samples.max) {
+    issues.push({ path: ['samples', 'min'], message: `min (${s.samples.min}) is more than max (${s.samples.max})` });
+  }
+  return issues;
+}

@@ -1,0 +1,122 @@
+/**
+ * A Docker container on a machine (local or over SSH): one long-lived container per target and
+ * workload, `docker exec` per sample, so container start-up never lands inside a sample.
+ * Every container carries the run's label, so `benchsuite clean` can find what a killed run left.
+ */
+import type { ContainerSpec } from '../scenario/schema.js';
+import { DEFAULT_IMAGE } from '../scenario/schema.js';
+import { ensureWorkloadImage } from '../image/workload-image.js';
+import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
+
+export const RUN_LABEL = 'benchsuite.run';
+/** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
+export const OVERLAY_SCRATCH = '/var/tmp/benchsuite-scratch';
+
+export function dockerRunFlags(spec: ContainerSpec): string[] {
+  const flags: string[] = [];
+  for (const c of spec.capDrop) flags.push(`--cap-drop=${c}`);
+  for (const c of spec.capAdd) flags.push(`--cap-add=${c}`);
+  for (const o of spec.securityOpt) flags.push(`--security-opt=${o}`);
+  flags.push(`--network=${spec.network}`);
+  if (spec.user) flags.push(`--user=${spec.user}`);
+  flags.push(...spec.runArgs);
+  return flags;
+}
+
+export class DockerTarget implements Target {
+  readonly kind = 'docker' as const;
+  private imageId: string | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly label: string,
+    readonly machine: Machine,
+    readonly spec: ContainerSpec,
+    private readonly runId: string,
+    private readonly log: (s: string) => void = () => undefined,
+  ) {}
+
+  async prepare(signal?: AbortSignal): Promise<void> {
+    const v = await this.machine.exec(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 30_000, signal });
+    if (v.exitCode !== 0) {
+      throw new Error(
+        `target ${this.id}: Docker is not reachable on ${this.machine.address} (${v.stderr.trim().split('\n')[0]}). ` +
+          'Start it (e.g. `nohup dockerd >/var/log/dockerd.log 2>&1 &` as root) and check with `docker info`.',
+      );
+    }
+    if (this.spec.image === DEFAULT_IMAGE) {
+      await ensureWorkloadImage(this.machine, { signal, log: this.log });
+    } else {
+      const has = await this.machine.exec(['docker', 'image', 'inspect', this.spec.image], { timeoutMs: 30_000, signal });
+      if (has.exitCode !== 0) {
+        this.log(`pulling ${this.spec.image} on ${this.machine.address}`);
+        const pull = await this.machine.exec(['docker', 'pull', this.spec.image], { timeoutMs: 600_000, signal });
+        if (pull.exitCode !== 0) {
+          throw new Error(
+            `target ${this.id}: image ${this.spec.image} is not present and could not be pulled (${pull.stderr.trim().split('\n')[0]}). ` +
+              `Load it with \`docker load\`, or use the locally built default image (remove container.image to get ${DEFAULT_IMAGE}).`,
+          );
+        }
+      }
+    }
+    const id = await this.machine.exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', this.spec.image], { timeoutMs: 30_000 });
+    this.imageId = id.stdout.trim() || undefined;
+  }
+
+  describeContainer(): { image: string; imageId?: string; runArgs: string[] } {
+    return { image: this.spec.image, imageId: this.imageId, runArgs: dockerRunFlags(this.spec) };
+  }
+
+  async open(env: EnvironmentSpec, signal?: AbortSignal): Promise<Environment> {
+    const name = `bs-${this.runId}-${this.id}-${env.workload}`.slice(0, 120);
+    const scratchDir = this.spec.storage === 'volume' ? env.scratchDir : OVERLAY_SCRATCH;
+    const argv = [
+      'docker', 'run', '-d',
+      '--name', name,
+      '--label', `${RUN_LABEL}=${this.runId}`,
+      '--label', `benchsuite.target=${this.id}`,
+      '--label', `benchsuite.workload=${env.workload}`,
+      ...dockerRunFlags(this.spec),
+    ];
+    for (const m of env.mounts) argv.push('-v', `${m.path}:${m.path}:${m.readOnly ? 'ro' : 'rw'}`);
+    if (this.spec.storage === 'volume') argv.push('-v', `${env.scratchDir}:${env.scratchDir}:rw`);
+    if (this.spec.network === 'bridge') for (const p of env.ports ?? []) argv.push('-p', `127.0.0.1:${p}:${p}`);
+    argv.push(this.spec.image, ...(env.mainProcess ?? ['sleep', 'infinity']));
+    const r = await this.machine.exec(argv, { timeoutMs: 120_000, signal });
+    if (r.exitCode !== 0) throw new Error(`target ${this.id}: could not start the container: ${formatExecFailure(r)}`);
+    const containerId = r.stdout.trim();
+    const machine = this.machine;
+    if (this.spec.storage === 'overlay') {
+      const mk = await machine.exec(['docker', 'exec', containerId, 'mkdir', '-p', OVERLAY_SCRATCH], { timeoutMs: 30_000 });
+      if (mk.exitCode !== 0) throw new Error(`target ${this.id}: ${formatExecFailure(mk)}`);
+    }
+    let closed = false;
+    return {
+      scratchDir,
+      containerId,
+      exec: async (cmd: string[], options: ExecOptions = {}): Promise<ExecResult> => {
+        // Killing the docker CLI does not stop the process in the container: `timeout` inside does.
+        const inner = options.timeoutMs !== undefined ? ['timeout', '-s', 'KILL', `${Math.ceil(options.timeoutMs / 1000)}s`, ...cmd] : cmd;
+        const res = await machine.exec(['docker', 'exec', ...(options.input !== undefined ? ['-i'] : []), containerId, ...inner], {
+          ...options,
+          timeoutMs: options.timeoutMs !== undefined ? options.timeoutMs + 5000 : undefined,
+        });
+        if (res.exitCode === 137 && options.timeoutMs !== undefined) return { ...res, argv: cmd, exitCode: null, timedOut: true };
+        return { ...res, argv: cmd };
+      },
+      alive: async () => {
+        const s = await machine.exec(['docker', 'inspect', '--format', '{{.State.Running}}', containerId], { timeoutMs: 30_000 });
+        return s.exitCode === 0 && s.stdout.trim() === 'true';
+      },
+      logs: async () => {
+        const l = await machine.exec(['docker', 'logs', '--tail', '20', containerId], { timeoutMs: 30_000 });
+        return (l.stdout + l.stderr).trim();
+      },
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        await machine.exec(['docker', 'rm', '-f', '-v', containerId], { timeoutMs: 60_000 });
+      },
+    } as Environment;
+  }
+}

@@ -1,0 +1,62 @@
+/** Targets from a scenario: one Machine per distinct host, shared by the targets on it. */
+import { homedir } from 'node:os';
+import type { Scenario, TargetSpec } from '../scenario/schema.js';
+import { DockerTarget } from './docker.js';
+import { HostTarget } from './host.js';
+import { LocalMachine } from './local.js';
+import { SshMachine } from './ssh.js';
+import type { Machine, Target } from './types.js';
+
+export interface TargetFactoryOptions {
+  log?: (line: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface CreatedTargets {
+  targets: Target[];
+  machines: Machine[];
+  /** Extra facts per target id to merge into its fingerprint (e.g. the local VM's accelerator). */
+  extraFingerprint: Map<string, Record<string, unknown>>;
+}
+
+// Loaded only when a scenario uses the local guest.
+const VM_MODULE = '../vm/index.js';
+interface VmModule {
+  ensureVm(o: { signal?: AbortSignal; log?: (l: string) => void }): Promise<{ sshUrl: string; identityFile: string; knownHostsFile: string; info: Record<string, unknown> }>;
+}
+
+function expandHome(p: string | undefined): string | undefined {
+  return p?.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p;
+}
+
+export async function createTargets(scenario: Scenario, runId: string, options: TargetFactoryOptions = {}): Promise<CreatedTargets> {
+  const machines = new Map<string, Machine>();
+  const extraFingerprint = new Map<string, Record<string, unknown>>();
+  const log = options.log ?? (() => undefined);
+  const machineFor = async (id: string, spec: TargetSpec): Promise<Machine> => {
+    if (spec.host === 'local') {
+      const m = machines.get('local') ?? new LocalMachine();
+      machines.set('local', m);
+      return m;
+    }
+    if (spec.host === 'vm') {
+      const vm = (await import(VM_MODULE)) as VmModule;
+      const conn = await vm.ensureVm({ signal: options.signal, log });
+      extraFingerprint.set(id, { vm: conn.info });
+      const key = `vm:${conn.sshUrl}`;
+      const m = machines.get(key) ?? new SshMachine(conn.sshUrl, { identityFile: conn.identityFile, knownHostsFile: conn.knownHostsFile });
+      machines.set(key, m);
+      return m;
+    }
+    const key = `${spec.host}|${spec.identityFile ?? ''}|${spec.knownHostsFile ?? ''}`;
+    const m = machines.get(key) ?? new SshMachine(spec.host, { identityFile: expandHome(spec.identityFile), knownHostsFile: spec.knownHostsFile });
+    machines.set(key, m);
+    return m;
+  };
+  const targets: Target[] = [];
+  for (const [id, spec] of Object.entries(scenario.targets)) {
+    const machine = await machineFor(id, spec);
+    targets.push(spec.container ? new DockerTarget(id, spec.label, machine, spec.container, runId, log) : new HostTarget(id, spec.label, machine));
+  }
+  return { targets, machines: [...machines.values()], extraFingerprint };
+}

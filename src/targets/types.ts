@@ -1,0 +1,101 @@
+/**
+ * The target contract. A Machine runs argv arrays somewhere (this host, or a host over SSH);
+ * a Target is where a workload runs (the machine itself, or a container on it) and opens one
+ * Environment per workload. Adding a new kind of target means one new file implementing these.
+ */
+export interface ExecOptions {
+  /** Kill the process tree after this long. */
+  timeoutMs?: number;
+  /** Bytes written to the process's stdin. */
+  input?: string | Buffer;
+  /** Abort (e.g. on SIGINT): the process tree is killed. */
+  signal?: AbortSignal;
+}
+
+export interface ExecResult {
+  argv: string[];
+  stdout: string;
+  stderr: string;
+  /** null when killed by a signal or on timeout. */
+  exitCode: number | null;
+  timedOut: boolean;
+  aborted: boolean;
+  durationMs: number;
+}
+
+export interface BackgroundProcess {
+  readonly description: string;
+  /** Is it still running? */
+  running(): Promise<boolean>;
+  /** Output so far (for error messages when it dies). */
+  output(): string;
+  /** Stop it and its children; resolves when gone. Idempotent. */
+  stop(): Promise<void>;
+}
+
+export interface Machine {
+  /** "local" or "ssh://user@host:port". */
+  readonly address: string;
+  readonly kind: 'local' | 'ssh';
+  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Start a long-running process (a server); stop() kills its whole tree. */
+  spawn(argv: string[], options?: { signal?: AbortSignal }): Promise<BackgroundProcess>;
+  /** Write a file (mode 0644) on the machine. */
+  writeFile(path: string, content: string | Buffer): Promise<void>;
+  /** Release connections (SSH master). */
+  close(): Promise<void>;
+}
+
+export interface EnvironmentSpec {
+  workload: string;
+  /** Host directories made visible at the same path inside the environment. */
+  mounts: { path: string; readOnly: boolean }[];
+  /** Where scratch files go, on the machine; a container gets it mounted (storage: volume) or uses its own layer (overlay). */
+  scratchDir: string;
+  /** Long-running main process (the HTTP server); omitted for an idle environment that only runs exec. */
+  mainProcess?: string[];
+  /** Ports the main process listens on; a bridge-network container publishes them on 127.0.0.1. */
+  ports?: number[];
+}
+
+export interface Environment {
+  /** Run argv where the workload runs. */
+  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** Scratch directory as seen inside the environment. */
+  readonly scratchDir: string;
+  /** Is the main process (if any) still running? */
+  alive(): Promise<boolean>;
+  /** Recent output of the main process, for error messages. */
+  logs(): Promise<string>;
+  /** The container, for docker targets (fingerprint, posture). */
+  readonly containerId?: string;
+  /** Stop the main process and remove the container. Idempotent. */
+  close(): Promise<void>;
+}
+
+export interface Target {
+  readonly id: string;
+  readonly label: string;
+  readonly kind: 'host' | 'docker';
+  /** The machine the target lives on; clients such as ab run here. */
+  readonly machine: Machine;
+  /** Prepare once per run (e.g. make sure the image exists). */
+  prepare(signal?: AbortSignal): Promise<void>;
+  open(spec: EnvironmentSpec, signal?: AbortSignal): Promise<Environment>;
+  /** `docker run` flags as used, for the results (docker targets). */
+  describeContainer?(): { image: string; imageId?: string; runArgs: string[] };
+}
+
+/** Error from a target that may succeed on retry (connection lost). */
+export class ConnectionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConnectionError';
+  }
+}
+
+export function formatExecFailure(r: ExecResult): string {
+  const what = r.timedOut ? 'timed out' : r.aborted ? 'was interrupted' : `exited with ${r.exitCode}`;
+  const err = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
+  return `${r.argv.slice(0, 3).join(' ')}… ${what}${err ? `: ${err}` : ''}`;
+}

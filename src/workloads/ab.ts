@@ -1,0 +1,147 @@
+/**
+ * Apache Bench against nginx. The server runs where the workload runs (on the host, or as the
+ * container's main process, with the same generated config); `ab`, the client, runs on the target's
+ * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
+ */
+import { createServer } from 'node:net';
+import type { MetricInfo } from '../results/model.js';
+import type { AbSpec } from '../scenario/schema.js';
+import { formatExecFailure, type Machine } from '../targets/types.js';
+import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from './nginx-config.js';
+import { parseAbOutput } from './parse-ab.js';
+import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from './types.js';
+
+export const AB_METRIC = 'requests_per_sec';
+const READY_TIMEOUT_MS = 20_000;
+
+export function abArgv(spec: AbSpec, url: string): string[] {
+  return ['ab', '-q', '-n', String(spec.requests), '-c', String(spec.concurrency), ...(spec.keepAlive ? ['-k'] : []), url];
+}
+
+/** A free TCP port on this host's loopback. */
+export function freeLocalPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function pickPort(machine: Machine, fixed?: number): Promise<number> {
+  if (fixed) return fixed;
+  if (machine.kind === 'local') return freeLocalPort();
+  return 20_000 + Math.floor(Math.random() * 40_000);
+}
+
+export class AbWorkload implements Workload {
+  readonly kind = 'ab';
+  constructor(
+    readonly id: string,
+    readonly spec: AbSpec,
+    private readonly title = spec.title ?? 'Apache Bench (Req/s)',
+  ) {}
+
+  metrics(): MetricInfo[] {
+    const m = (metric: string, title: string, unit: string, higherIsBetter: boolean, primary = false): MetricInfo => ({
+      workload: this.id,
+      metric,
+      title,
+      unit,
+      higherIsBetter,
+      primary,
+    });
+    return [
+      m(AB_METRIC, this.title, 'req/s', true, true),
+      m('time_per_request_ms', `${this.title}: time per request`, 'ms', false),
+      m('p50_ms', `${this.title}: p50 latency`, 'ms', false),
+      m('p99_ms', `${this.title}: p99 latency`, 'ms', false),
+      m('transfer_kbps', `${this.title}: transfer rate`, 'KB/s', true),
+    ];
+  }
+
+  async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
+    const { target } = ctx;
+    const machine = target.machine;
+    const dir = `${ctx.scratchDir}/http-${this.id}`;
+    const bridge = target.kind === 'docker' && target.describeContainer?.().runArgs.includes('--network=bridge');
+    const isRoot = (await machine.exec(['id', '-u'], { timeoutMs: 30_000 })).stdout.trim() === '0';
+    const docPath = this.spec.path.endsWith('/') ? `${this.spec.path}index.html` : this.spec.path;
+    await machine.writeFile(`${dir}/www${docPath}`, Buffer.alloc(this.spec.responseBytes, 'x'));
+    const tempDirs = NGINX_TEMP_DIRS.map((d) => `${dir}/tmp/${d}`);
+    const mk = await machine.exec(['mkdir', '-p', ...tempDirs], { timeoutMs: 30_000 });
+    if (mk.exitCode !== 0) throw new Error(`target ${target.id}: ${formatExecFailure(mk)}`);
+    // Workers drop to nobody; the temp dirs are theirs already, so a container without CAP_CHOWN can start.
+    if (isRoot) await machine.exec(['chown', '65534:65534', ...tempDirs], { timeoutMs: 30_000 });
+
+    let lastError = '';
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const port = await pickPort(machine, this.spec.port);
+      const config = nginxConfig({ dir, port, listenAll: Boolean(bridge), workers: 1, user: isRoot ? { name: 'nobody', group: 'nogroup' } : undefined });
+      await machine.writeFile(`${dir}/nginx.conf`, config);
+      const env = await target.open(
+        { workload: this.id, mounts: [{ path: dir, readOnly: false }], scratchDir: ctx.scratchDir, mainProcess: nginxArgv(dir), ports: [port] },
+        ctx.signal,
+      );
+      const url = `http://127.0.0.1:${port}${this.spec.path}`;
+      const ready = await waitReady(machine, url, env.alive, ctx.signal);
+      if (ready !== true) {
+        lastError = `${ready}; server output: ${(await env.logs()).slice(-500)}`;
+        await env.close();
+        if (this.spec.port || !/in use|bind/i.test(lastError)) break;
+        continue;
+      }
+      const spec = this.spec;
+      return {
+        env,
+        async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
+          const r = await machine.exec(abArgv(spec, url), { timeoutMs, signal });
+          const details: Record<string, unknown> = { url, requests: spec.requests, concurrency: spec.concurrency, keepAlive: spec.keepAlive };
+          if (r.exitCode !== 0) {
+            const alive = await env.alive();
+            throw new SampleError(`ab failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await env.logs()).slice(-300)}`}`, details);
+          }
+          let p;
+          try {
+            p = parseAbOutput(r.stdout);
+          } catch (e) {
+            throw new SampleError(`could not parse ab output: ${(e as Error).message}`, details);
+          }
+          Object.assign(details, p);
+          if (p.failedRequests > 0 || p.non2xx > 0 || p.completeRequests < spec.requests) {
+            throw new SampleError(
+              `rejected: ${p.failedRequests} failed and ${p.non2xx} non-2xx of ${p.completeRequests} completed requests (asked ${spec.requests})`,
+              details,
+            );
+          }
+          const values: Record<string, number> = {
+            [AB_METRIC]: p.requestsPerSecond,
+            time_per_request_ms: p.timePerRequestMs,
+            transfer_kbps: p.transferRateKBps,
+          };
+          if (p.percentiles['50'] !== undefined) values.p50_ms = p.percentiles['50'];
+          if (p.percentiles['99'] !== undefined) values.p99_ms = p.percentiles['99'];
+          return { values, details };
+        },
+        cleanup: () => env.close(),
+      };
+    }
+    throw new Error(`target ${target.id}: the HTTP server did not become ready: ${lastError}`);
+  }
+}
+
+async function waitReady(machine: Machine, url: string, alive: () => Promise<boolean>, signal?: AbortSignal): Promise<true | string> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    if (signal?.aborted) return 'interrupted';
+    const r = await machine.exec(['ab', '-n', '1', '-c', '1', url], { timeoutMs: 5000, signal });
+    if (r.exitCode === 0 && /^Failed requests:\s+0$/m.test(r.stdout) && !/^Non-2xx/m.test(r.stdout)) return true;
+    last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
+    if (!(await alive())) return `the server exited (${last})`;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  return `not ready after ${READY_TIMEOUT_MS / 1000} s (${last})`;
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ADAPTIVE_PLAN, decideSampling, summarize } from '../../src/stats/index.js';
+
+/** n values alternating mean·(1 ± d). */
+function alternating(mean: number, d: number, n: number): number[] {
+  return Array.from({ length: n }, (_, i) => mean * (1 + (i % 2 === 0 ? d : -d)));
+}
+
+describe('adaptive sampling decision', () => {
+  it('exports the default plan 6 / 30 / 1 %', () => {
+    expect(DEFAULT_ADAPTIVE_PLAN).toEqual({ min: 6, max: 30, targetHalfWidthPct: 1 });
+  });
+
+  it('stops on precision once n ≥ min', () => {
+    const d = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.001, 10), docker: alternating(95, 0.001, 10) },
+    });
+    expect(d.done).toBe(true);
+    expect(d.reason).toBe('precision-met');
+    expect(d.precisionMet).toBe(true);
+    expect(d.projectedRemaining).toBe(0);
+    expect(d.n).toBe(10);
+    const docker = d.targets.find((t) => t.id === 'docker')!;
+    expect(docker.role).toBe('candidate');
+    expect(docker.overheadHalfWidthPct!).toBeLessThan(1);
+    expect(d.targets.find((t) => t.id === 'bare')!.overheadHalfWidthPct).toBeNull();
+  });
+
+  it('does not stop before min even when precise, and projects the rounds up to min', () => {
+    const d = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.001, 4), docker: alternating(95, 0.001, 4) },
+    });
+    expect(d.precisionMet).toBe(true);
+    expect(d.done).toBe(false);
+    expect(d.reason).toBe('continue');
+    expect(d.projectedRemaining).toBe(2);
+  });
+
+  it('stops at max with precision not met', () => {
+    const d = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.2, 30), kvm: alternating(80, 0.2, 30) },
+    });
+    expect(d.done).toBe(true);
+    expect(d.reason).toBe('max-reached');
+    expect(d.precisionMet).toBe(false);
+    expect(d.projectedRemaining).toBe(0);
+  });
+
+  it('never stops on significance alone', () => {
+    // A 50 % drop is overwhelmingly significant but each mean is known only to ±2–3 %.
+    const d = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.03, 8), kvm: alternating(50, 0.03, 8) },
+    });
+    expect(d.done).toBe(false);
+    expect(d.reason).toBe('continue');
+    expect(d.precisionMet).toBe(false);
+  });
+
+  it('requires the overhead interval to be precise, not only each mean', () => {
+    // Each mean: half-width ≈ 0.9 % (≤ 1 %); the overhead interval combines both → ≈ 1.2 pp.
+    const samples = { bare: alternating(100, 0.0119, 10), docker: alternating(100, 0.0119, 10) };
+    const d = decideSampling({ baseline: 'bare', samples });
+    for (const t of d.targets) expect(t.halfWidthPct!).toBeLessThanOrEqual(1);
+    expect(summarize(samples.bare).relativeHalfWidth! * 100).toBeCloseTo(d.targets[0]!.halfWidthPct!, 12);
+    const docker = d.targets.find((t) => t.id === 'docker')!;
+    expect(docker.overheadHalfWidthPct!).toBeGreaterThan(1);
+    expect(d.precisionMet).toBe(false);
+    expect(d.done).toBe(false);
+    expect(d.projectedRemaining).toBeGreaterThanOrEqual(1);
+  });
+
+  it('projects remaining rounds from the CV: n ≈ (t·cv/target)², capped at max', () => {
+    // cv ≈ 2.1 %, target 1 % → roughly (2·2.1)² ≈ 18–20 samples per target for the mean alone, and about
+    // twice that for the overhead interval (√2 larger), so capped at max = 30.
+    const d = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.02, 8), docker: alternating(97, 0.02, 8) },
+    });
+    expect(d.done).toBe(false);
+    const bare = d.targets.find((t) => t.id === 'bare')!;
+    expect(bare.projectedN).toBeGreaterThanOrEqual(17);
+    expect(bare.projectedN).toBeLessThanOrEqual(22);
+    expect(d.projectedRemaining).toBe(30 - 8);
+
+    const loose = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.02, 8), docker: alternating(97, 0.02, 8) },
+      plan: { targetHalfWidthPct: 2, max: 100 },
+    });
+    // Means are within ±2 % already (≈1.8 %); the overhead interval (≈2.3 pp) needs a few more rounds.
+    expect(loose.precisionMet).toBe(false);
+    expect(loose.targets.every((t) => t.halfWidthPct! <= 2)).toBe(true);
+    expect(loose.projectedRemaining).toBeGreaterThan(0);
+    expect(loose.projectedRemaining).toBeLessThan(10);
+  });
+
+  it('uses the smallest per-target count as n', () => {
+    const d = decideSampling({
+      baseline: 'bare',
+      samples: { bare: alternating(100, 0.001, 12), docker: alternating(95, 0.001, 5) },
+    });
+    expect(d.n).toBe(5);
+    expect(d.done).toBe(false);
+  });
+
+  it('validates input', () => {
+    expect(() => decideSampling({ baseline: 'x', samples: { bare: [1, 2] } })).toThrow(RangeError);
+    expect(() => decideSampling({ baseline: 'bare', samples: { bare: [1, 2] }, plan: { min: 10, max: 5 } })).toThrow(
+      RangeError,
+    );
+    expect(() =>
+      decideSampling({ baseline: 'bare', samples: { bare: [1, 2] }, plan: { targetHalfWidthPct: 0 } }),
+    ).toThrow(RangeError);
+  });
+});
