@@ -29,7 +29,6 @@ th { background: #f2f2f2; text-align: left; }
 div.scroll { overflow-x: auto; max-width: 100%; }
 table.results { font-size: .92rem; }
 table.results td.num, table.results th.num { text-align: right; }
-table.results td.num { white-space: nowrap; }
 table.results thead th { max-width: 12rem; vertical-align: bottom; }
 table.results th[scope=row] { white-space: nowrap; }
 table.posture-table th { white-space: nowrap; }
@@ -54,6 +53,11 @@ details > summary { cursor: pointer; font-weight: bold; margin: .4rem 0; }
 
 function tableHtml(model: TableModel, caption: string): string {
   const sup = (notes: number[]) => (notes.length ? `<sup>[${notes.join(',')}]</sup>` : '');
+  // Keep numbers and units together; let a cell break only before "(n=…)" or the "[low, high]" interval.
+  const cellText = (text: string) =>
+    esc(text)
+      .replace(/ /g, '&nbsp;')
+      .replace(/&nbsp;(\(n=|\[)/g, ' $1');
   const head = model.columns
     .map((c, i) => `<th scope="col"${i > 0 ? ' class="num"' : ''}>${esc(c.header)}${sup(c.notes)}</th>`)
     .join('');
@@ -61,12 +65,12 @@ function tableHtml(model: TableModel, caption: string): string {
     .map((r) => {
       if (r.kind === 'metric') {
         const cells = r.cells
-          .map((c) => `<td class="num${c.incomplete ? ' incomplete' : ''}">${esc(c.text)}${sup(c.notes)}</td>`)
+          .map((c) => `<td class="num${c.incomplete ? ' incomplete' : ''}">${cellText(c.text)}${sup(c.notes)}</td>`)
           .join('');
         const diffs = r.differences
           .map((d) => {
             const cls = d.available && d.significant ? (d.worse ? ' worse' : ' better') : '';
-            return `<td class="num${cls}">${esc(d.text)}${sup(d.notes)}</td>`;
+            return `<td class="num${cls}">${cellText(d.text)}${sup(d.notes)}</td>`;
           })
           .join('');
         return `<tr><th scope="row">${esc(r.label)}</th>${cells}${diffs}</tr>`;
@@ -195,7 +199,7 @@ ${model.tcgNotes.map((n) => `<div class="warning" role="note">⚠ ${esc(n)}</div
 <h2>Results</h2>
 ${tableHtml(model, `Primary metrics, ${model.confidenceText} confidence`)}
 </section>
-${hasSecondary ? `<section id="secondary"><h2>Secondary metrics</h2>${tableHtml(buildTableModel(results, { metrics: 'secondary', security: false }), 'Secondary metrics')}</section>` : ''}
+${hasSecondary ? `<section id="secondary"><h2>Secondary metrics</h2>${tableHtml(buildTableModel(results, { metrics: 'secondary', security: false, environmentDifferences: [] }), 'Secondary metrics')}</section>` : ''}
 <section id="charts">
 <h2>Charts</h2>
 ${figures || '<p class="muted">No charts.</p>'}

@@ -113,7 +113,7 @@ export function renderMarkdown(results: RunResults): string {
 
   out.push('## Results', '', mdTableBlock(primary), '');
   if (hasSecondary) {
-    out.push('## Secondary metrics', '', mdTableBlock(buildTableModel(results, { metrics: 'secondary', security: false })), '');
+    out.push('## Secondary metrics', '', mdTableBlock(buildTableModel(results, { metrics: 'secondary', security: false, environmentDifferences: [] })), '');
   }
   out.push('## Environment differences', '');
   out.push(primary.environmentDifferences.length ? mdList(primary.environmentDifferences) : 'None found between the baseline and the candidates.', '');

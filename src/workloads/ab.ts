@@ -18,6 +18,31 @@ export function abArgv(spec: AbSpec, url: string): string[] {
   return ['ab', '-q', '-n', String(spec.requests), '-c', String(spec.concurrency), ...(spec.keepAlive ? ['-k'] : []), url];
 }
 
+/**
+ * ab is single-threaded: when it uses a whole core, it measures itself, not the server. A fixed wrapper
+ * (arguments passed positionally, never interpolated) prints the shell's /proc stat after ab exits: its
+ * cutime/cstime fields are ab's CPU time, the same on this host, over SSH and in any Linux guest.
+ */
+export const CLIENT_CPU_MARK = 'BENCHSUITE_CLIENT_STAT ';
+export function withClientCpu(argv: string[]): string[] {
+  return ['sh', '-c', `"$@"; rc=$?; printf '${CLIENT_CPU_MARK}%s\\n' "$(cat /proc/$$/stat)" >&2; exit $rc`, 'sh', ...argv];
+}
+
+/** ab's CPU seconds from the wrapper's output (clock ticks of 1/100 s, Linux's USER_HZ). */
+export function clientCpuSeconds(stderr: string): number | undefined {
+  const line = stderr.split('\n').find((l) => l.startsWith(CLIENT_CPU_MARK));
+  if (!line) return undefined;
+  const stat = line.slice(CLIENT_CPU_MARK.length);
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // After ")": state(3) ppid … utime(14) stime(15) cutime(16) cstime(17) → indexes 13, 14 from field 3.
+  const cutime = Number(fields[13]);
+  const cstime = Number(fields[14]);
+  return Number.isFinite(cutime) && Number.isFinite(cstime) ? (cutime + cstime) / 100 : undefined;
+}
+
+/** A sample whose client used at least this share of one core is flagged: the client may be the bottleneck. */
+export const CLIENT_SATURATION = 0.9;
+
 /** A free TCP port on this host's loopback. */
 export function freeLocalPort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -97,7 +122,7 @@ export class AbWorkload implements Workload {
       return {
         env,
         async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
-          const r = await machine.exec(abArgv(spec, url), { timeoutMs, signal });
+          const r = await machine.exec(withClientCpu(abArgv(spec, url)), { timeoutMs, signal });
           const details: Record<string, unknown> = { url, requests: spec.requests, concurrency: spec.concurrency, keepAlive: spec.keepAlive };
           if (r.exitCode !== 0) {
             const alive = await env.alive();
@@ -110,6 +135,12 @@ export class AbWorkload implements Workload {
             throw new SampleError(`could not parse ab output: ${(e as Error).message}`, details);
           }
           Object.assign(details, p);
+          const cpu = clientCpuSeconds(r.stderr);
+          if (cpu !== undefined && p.timeTakenSec > 0) {
+            details.clientCpuSeconds = cpu;
+            details.clientCpuShare = cpu / p.timeTakenSec;
+            details.clientSaturated = cpu / p.timeTakenSec >= CLIENT_SATURATION;
+          }
           if (p.failedRequests > 0 || p.non2xx > 0 || p.completeRequests < spec.requests) {
             throw new SampleError(
               `rejected: ${p.failedRequests} failed and ${p.non2xx} non-2xx of ${p.completeRequests} completed requests (asked ${spec.requests})`,
