@@ -21,7 +21,7 @@ import { renderTerminalTable } from '../report/text.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerVmCommands } from './vm-commands.js';
-import { RUN_ID_PATTERN } from '../runner/run-id.js';
+import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
 import { resultsPath } from '../results/store.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
@@ -100,8 +100,10 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    progress.log(`benchsuite: ${scenario.name}${flags.quick ? ' (quick)' : ''} → results in ${resultsDir}`);
+    const runId = resume?.runId ?? newRunId(scenario.name);
+    progress.log(`benchsuite: ${scenario.name}${flags.quick ? ' (quick)' : ''}, run ${runId} → ${resultsPath(resultsDir, runId)}`);
     const results = await runScenario({
+      runId,
       scenario,
       scenarioFile: file,
       quick: Boolean(flags.quick) || Boolean(resume?.quick),

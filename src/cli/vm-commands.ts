@@ -19,8 +19,11 @@ import {
 
 const log = (s: string): void => void process.stderr.write(`vm: ${s}\n`);
 
-/** Run `work` with SIGINT/SIGTERM turned into an abort (a second signal kills everything and exits 130). */
-async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * Run `work` with SIGINT/SIGTERM turned into an abort (a second signal kills everything and exits 130).
+ * Resolves undefined (exit code 130) when interrupted.
+ */
+async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
   const controller = new AbortController();
   let count = 0;
   const onSignal = (sig: NodeJS.Signals): void => {
@@ -37,6 +40,11 @@ async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Prom
   process.on('SIGTERM', onSignal);
   try {
     return await work(controller.signal);
+  } catch (e) {
+    if (!controller.signal.aborted) throw e;
+    log('interrupted; cleaned up (no half-built image, no qemu started by this command left running)');
+    process.exitCode = 130;
+    return undefined;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
@@ -91,6 +99,7 @@ export function registerVmCommands(program: Command): void {
     .action(async (flags: UpFlags) => {
       const settings = settingsFromFlags(flags);
       const conn = await interruptible((signal) => ensureVm({ settings, signal, log, preloadImage: flags.preload }));
+      if (!conn) return;
       const port = new URL(conn.sshUrl.replace(/^ssh:/, 'http:')).port;
       const i = conn.info;
       const out = [

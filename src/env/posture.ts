@@ -175,11 +175,11 @@ export function postureLints(t: TargetRecord): Lint[] {
 
   const lsmConfined = p.lsmLabel.ok && lsmLabelConfines(p.lsmLabel.value);
   if (!lsmConfined) {
-    const label = p.lsmLabel.ok ? `label "${p.lsmLabel.value}"` : `no label (${p.lsmLabel.reason})`;
+    const label = p.lsmLabel.ok ? `the workload's processes run with the label "${p.lsmLabel.value}"` : `no LSM label could be read for the workload: ${p.lsmLabel.reason}`;
     const noAppArmor = p.apparmorEnabled.ok && !p.apparmorEnabled.value;
     warn(
       'no AppArmor or SELinux profile is in force',
-      `the workload's processes have ${label}. A mandatory-access-control profile (Docker's docker-default AppArmor profile, or SELinux container_t) denies writes to /proc and /sys, mounts and raw device access even to root in the container${
+      `${label}. A mandatory-access-control profile (Docker's docker-default AppArmor profile, or SELinux container_t) denies writes to /proc and /sys, mounts and raw device access even to root in the container${
         noAppArmor ? '; this kernel has no AppArmor enabled (/sys/module/apparmor is absent or off), so the Docker daemon cannot apply one here — enable AppArmor or SELinux on the host' : ''
       }.`,
     );
@@ -263,7 +263,8 @@ function rowsFor(results: RunResults, t: TargetRecord): Row[] {
   rows.push({ name: 'NoNewPrivs', value: describe(p.noNewPrivs, (v) => (v ? 'yes' : 'no')) });
   if (t.kind === 'docker') {
     rows.push({ name: 'Network', value: describe(p.networkMode, (v) => (onDefaultBridge(v) ? `${v} (Docker's default bridge)` : v)) });
-    rows.push({ name: 'Inter-container traffic (ICC)', value: describe(p.icc, (v) => (v ? 'enabled on the default bridge' : 'disabled (--icc=false)')) });
+    const hostNet = p.networkMode.ok && p.networkMode.value === 'host' ? ' (does not apply: host network)' : '';
+    rows.push({ name: 'Inter-container traffic (ICC)', value: describe(p.icc, (v) => (v ? 'enabled on the default bridge' : 'disabled (--icc=false)') + hostNet) });
     rows.push({
       name: 'Storage',
       value: describe(p.storage, (v) => (v === 'overlay' ? "container's writable layer (overlay)" : `volume${p.scratchFs.ok ? ` (${p.scratchFs.value})` : ''}`)),

@@ -56,13 +56,24 @@ export async function loadHistory(dir: string): Promise<HistoryLoad> {
   const files = names.filter((n) => n.endsWith('.json') && !n.endsWith('.vl.json')).sort();
   const runs: StoredRun[] = [];
   const skipped: HistoryLoad['skipped'] = [];
-  for (const name of files) {
-    const file = path.join(dir, name);
-    try {
-      runs.push({ file, results: await loadResults(file) });
-    } catch (err) {
-      skipped.push({ file, reason: (err as Error).message.replace(`${file}: `, '') });
+  // A few files at a time: reading overlaps with parsing, without opening thousands of files at once.
+  const loaded: (StoredRun | { file: string; reason: string })[] = new Array(files.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < files.length) {
+      const i = next++;
+      const file = path.join(dir, files[i] as string);
+      try {
+        loaded[i] = { file, results: await loadResults(file) };
+      } catch (err) {
+        loaded[i] = { file, reason: (err as Error).message.replace(`${file}: `, '') };
+      }
     }
+  };
+  await Promise.all(Array.from({ length: Math.min(16, files.length) }, worker));
+  for (const l of loaded) {
+    if ('results' in l) runs.push(l);
+    else skipped.push(l);
   }
   return { dir, runs, skipped };
 }
@@ -88,6 +99,8 @@ export interface HistoryPoint {
   diffCi: { low: number; high: number } | null;
   changePoint: ChangePoint;
   emulated: boolean;
+  /** Confidence level of the run (used for its comparison with the previous run). */
+  confidence: number;
 }
 
 export interface HistorySeries {
@@ -161,6 +174,7 @@ export function buildHistory(runs: StoredRun[], options: HistoryOptions = {}): H
           diffCi: null,
           changePoint: null,
           emulated: isTcg(t),
+          confidence: results.confidence || 0.95,
         };
         s.points.push(point);
         rawValues.set(point, values);
@@ -174,7 +188,7 @@ export function buildHistory(runs: StoredRun[], options: HistoryOptions = {}): H
         const a = rawValues.get(prev) as number[];
         const b = rawValues.get(p) as number[];
         try {
-          const c = compare(a, b, { higherIsBetter: s.higherIsBetter, tolerancePct: s.tolerancePct });
+          const c = compare(a, b, { confidence: p.confidence, higherIsBetter: s.higherIsBetter, tolerancePct: s.tolerancePct });
           p.verdict = c.verdict ?? 'inconclusive';
           p.differencePct = c.differencePct;
           p.diffCi = c.ci;
@@ -252,6 +266,7 @@ export function historyCharts(series: HistorySeries[]): HistoryChart[] {
           target: s.targetLabel,
           x: p.label,
           order: p.order,
+          time: p.startedAt,
           mean: p.mean,
           low: p.ciLow ?? p.mean,
           high: p.ciHigh ?? p.mean,
@@ -262,18 +277,31 @@ export function historyCharts(series: HistorySeries[]): HistoryChart[] {
         });
       }
     }
-    const xSort = [...labels.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
+    const xCount = labels.size;
     const byCommit = group.every((s) => s.points.every((p) => p.commit));
     const targets = group.map((s) => s.targetLabel);
     const tcg = group.filter((s) => s.points.some((p) => p.emulated)).map((s) => `⚠ ${s.targetLabel}: ${TCG_LABEL}`);
     const yTitle = titleWithUnit(first.title, first.unit);
-    const x = {
-      field: 'x',
-      type: 'ordinal',
-      sort: xSort,
-      title: byCommit ? 'git commit (oldest → newest)' : 'run start (UTC)',
-      axis: { labelAngle: -40, labelOverlap: 'greedy', labelLimit: 120 },
-    } as const;
+    // Sorting by a field (not by a literal list of labels) keeps the compiled expressions small with 1,000s of runs.
+    // With many runs, label (and grid) only ~24 evenly spaced commits.
+    const ordered = [...labels.entries()].sort((a, b) => a[0] - b[0]).map(([, l]) => l);
+    const stride = Math.max(1, Math.ceil(ordered.length / 24));
+    const shown = ordered.filter((_, i) => i % stride === 0);
+    const x = byCommit
+      ? ({
+          field: 'x',
+          type: 'ordinal',
+          sort: { field: 'order', op: 'min' },
+          title: 'git commit (oldest → newest)',
+          axis: { labelAngle: -40, labelOverlap: 'greedy', labelLimit: 120, ...(stride > 1 ? { values: shown } : {}) },
+        } as const)
+      : ({
+          field: 'time',
+          type: 'temporal',
+          title: 'run start (UTC)',
+          scale: { type: 'utc' },
+          axis: { labelAngle: -40, labelOverlap: 'greedy', format: '%Y-%m-%d %H:%M', formatType: 'utc' },
+        } as const);
     const y = (field: string) => ({ field, type: 'quantitative', title: yTitle, scale: { zero: false } }) as const;
     const color = { field: 'target', type: 'nominal', sort: targets, title: 'Target', scale: { scheme: 'tableau10' } } as const;
     const tol = first.tolerancePct;
@@ -287,22 +315,27 @@ export function historyCharts(series: HistorySeries[]): HistoryChart[] {
           `▼ regression vs the previous run beyond ${tol} % (verdict fail); ▲ improvement beyond ${tol} %.`,
         ],
       },
-      width: Math.min(900, Math.max(360, xSort.length * 28)),
+      width: Math.min(900, Math.max(360, xCount * 28)),
       height: 260,
       config: chartConfig(),
       data: { values: rows },
       layer: [
         { mark: { type: 'area', opacity: 0.18 }, encoding: { x, y: y('low'), y2: { field: 'high' }, color } },
         { mark: { type: 'line', strokeWidth: 1.6 }, encoding: { x, y: y('mean'), color } },
-        {
-          mark: { type: 'point', filled: true, size: xSort.length > 100 ? 12 : 40 },
-          encoding: {
-            x,
-            y: y('mean'),
-            color,
-            tooltip: [{ field: 'run' }, { field: 'target' }, { field: 'mean' }, { field: 'verdict' }, { field: 'diff' }],
-          },
-        },
+        // One dot per run while they can be told apart; beyond that the line carries the values.
+        ...(xCount > 150
+          ? []
+          : [
+              {
+                mark: { type: 'point', filled: true, size: 40 },
+                encoding: {
+                  x,
+                  y: y('mean'),
+                  color,
+                  tooltip: [{ field: 'run' }, { field: 'target' }, { field: 'mean' }, { field: 'verdict' }, { field: 'diff' }],
+                },
+              },
+            ]),
         {
           transform: [{ filter: "datum.change === 'regression'" }],
           mark: { type: 'point', shape: 'triangle-down', filled: true, size: 200, color: '#d62728', stroke: 'white', strokeWidth: 1 },

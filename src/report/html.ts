@@ -48,6 +48,8 @@ table.kv td:first-child { font-family: "DejaVu Sans Mono", monospace; font-size:
 table.kv td { font-size: .85rem; word-break: break-word; }
 table.samples td, table.samples th { font-size: .8rem; padding: .15rem .4rem; }
 tr.failed td { background: #fde8e8; }
+table.kv tr.differs td { background: #fff6d6; }
+.tcg { color: #a35a00; font-size: .8rem; }
 details > summary { cursor: pointer; font-weight: bold; margin: .4rem 0; }
 `;
 
@@ -113,21 +115,34 @@ function environmentHtml(results: RunResults, model: TableModel): string {
       ? `<ul>${model.environmentDifferences.map((d) => `<li>${esc(d)}</li>`).join('')}</ul>`
       : '<p class="muted">None found.</p>',
   );
-  for (const t of orderedTargets(results)) {
+  // One table, a column per target, so differing facts stand next to each other (and are highlighted).
+  const targets = orderedTargets(results);
+  const perTarget = targets.map((t) => {
     const rec = t.record;
     const facts: [string, string][] = [
-      ['id', t.id],
-      ['role', t.role],
       ['host', rec?.host ?? 'unknown'],
       ['kind', rec?.kind ?? 'unknown'],
     ];
     if (rec?.container) flattenFacts(rec.container, 'container', facts);
     if (rec?.fingerprint) flattenFacts(rec.fingerprint, 'fingerprint', facts);
-    const rows = facts.map(([k, v]) => `<tr><td>${esc(k)}</td><td>${esc(v)}</td></tr>`).join('');
-    parts.push(
-      `<details class="target" open><summary>${esc(t.label)}${t.tcg ? ` — ${esc(TCG_LABEL)}` : ''}</summary><div class="scroll"><table class="kv"><tbody>${rows}</tbody></table></div></details>`,
-    );
-  }
+    return new Map(facts);
+  });
+  const keys: string[] = [];
+  const seen = new Set<string>();
+  for (const m of perTarget) for (const k of m.keys()) if (!seen.has(k)) (seen.add(k), keys.push(k));
+  const head = targets
+    .map((t) => `<th scope="col">${esc(t.label)}${t.role === 'baseline' ? ' <span class="muted">(baseline)</span>' : ''}${t.tcg ? `<br><span class="tcg">${esc(TCG_LABEL)}</span>` : ''}</th>`)
+    .join('');
+  const rows = keys
+    .map((k) => {
+      const values = perTarget.map((m) => m.get(k));
+      const present = values.filter((v): v is string => v !== undefined);
+      const differs = new Set(present).size > 1 && !/bootId|hostname|collectedAt|collectMs|\.id$/.test(k);
+      return `<tr${differs ? ' class="differs"' : ''}><td>${esc(k)}</td>${values.map((v) => `<td>${v === undefined ? '<span class="muted">—</span>' : esc(v)}</td>`).join('')}</tr>`;
+    })
+    .join('\n');
+  parts.push('<h3>Fingerprint per target</h3><p class="muted">Highlighted rows differ between targets.</p>');
+  parts.push(`<div class="scroll"><table class="kv"><thead><tr><th scope="col">fact</th>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`);
   return parts.join('\n');
 }
 

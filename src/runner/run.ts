@@ -34,6 +34,8 @@ export interface RunOptions {
   resume?: RunResults;
   /** Seed for `order: randomized` (recorded in the results). */
   seed?: number;
+  /** Use this run id (default: a new one). */
+  runId?: string;
 }
 
 const MAX_ATTEMPTS = 3;
@@ -71,7 +73,7 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
   const signal = o.signal ?? new AbortController().signal;
   const progress = o.progress ?? createProgress(process.stderr, true);
   const log = (line: string): void => progress.log(line);
-  const runId = o.resume?.runId ?? newRunId(scenario.name);
+  const runId = o.resume?.runId ?? o.runId ?? newRunId(scenario.name);
   const seed = o.resume?.scenario.seed ?? o.seed ?? scenario.seed ?? Math.floor(Math.random() * 2 ** 31);
   const random = seededRandom(seed);
   const store = new ResultsStore(o.resultsDir, runId);

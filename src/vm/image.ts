@@ -242,7 +242,7 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
       }
     });
 
-    step(`debootstrap --variant=minbase ${SUITE} from ${mirror} (typically 1-3 minutes)`);
+    step(`debootstrap --variant=minbase ${SUITE} from ${mirror} (several minutes: ~170 packages, then the kernel's initramfs is generated)`);
     const include = GUEST_PACKAGES.join(',');
     const boot = await timed('debootstrap', () =>
       withTicker(

@@ -47,7 +47,11 @@ export class DdWorkload implements Workload {
         await env.exec(['rm', '-f', file], { timeoutMs: 60_000 }).catch(() => undefined);
         const parsed = parseDdOutput(r.stderr);
         Object.assign(details, parsed, { wallSeconds: r.durationMs / 1000 });
-        if (r.exitCode !== 0) throw new SampleError(`dd failed: ${formatExecFailure(r)}`, details);
+        if (r.exitCode !== 0) {
+          // dd names the cause on its own line ("dd: error writing …: No space left on device").
+          const cause = r.stderr.split('\n').find((l) => l.startsWith('dd: '));
+          throw new SampleError(`dd failed: ${cause ?? formatExecFailure(r)}`, details);
+        }
         let bytes = parsed.bytes;
         let seconds = parsed.seconds;
         if (bytes === undefined || seconds === undefined) {

@@ -31,7 +31,7 @@ http {
   keepalive_timeout 65;
 ${temp}
   server {
-    listen ${o.listenAll ? '' : '127.0.0.1:'}${o.port} reuseport;
+    listen ${o.listenAll ? "" : "127.0.0.1:"}${o.port};
     root ${o.dir}/www;
     location / {
     }

@@ -66,8 +66,8 @@ describe('report.html', () => {
       const headers = await table.locator('thead th').allInnerTexts();
       expect(headers[0]).toBe('Metric');
       expect(headers[1]).toBe('Bare Metal');
-      const firstRow = await table.locator('tbody tr').first().locator('td').allInnerTexts();
-      expect(firstRow[0]).toMatch(/± .* \(n=\d+\)/);
+      const firstRow = (await table.locator('tbody tr').first().locator('td').allInnerTexts()).map((t) => t.replace(/\u00a0/g, ' '));
+      expect(firstRow[0]).toMatch(/^\d+(\.\d+)? ± \d+(\.\d+)? MB\/s\s+\(n=\d+\)/);
 
       const figures = page.locator('figure.chart svg');
       const count = await figures.count();

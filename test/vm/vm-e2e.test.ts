@@ -81,7 +81,7 @@ describe.skipIf(!canRun)(`local VM end to end under TCG (cache ${CACHE})`, () =>
     const hostname = await guest.exec(['hostname'], { timeoutMs: 60_000 });
     expect(hostname.stdout.trim()).toBe('benchsuite-guest');
     // The guest has what the workloads run natively: GNU dd, nginx, ab.
-    const tools = await guest.exec(['sh', '-c', 'command -v dd nginx ab && dd --version | head -1'], { timeoutMs: 60_000 });
+    const tools = await guest.exec(['sh', '-c', 'for t in dd nginx ab; do command -v $t; done; dd --version | head -1'], { timeoutMs: 60_000 });
     expect(tools.stdout).toMatch(/\/dd\n.*nginx\n.*\/ab\ndd \(coreutils\)/);
   });
 
