@@ -81,11 +81,11 @@ export function registerVmCommands(program: Command): void {
     .description('the local guest VM (Debian + Docker under qemu) that scenario targets with `host: vm` run in')
     .addHelpText(
       'after',
-      `\nCache: ${defaultCacheDir()} (set BENCHSUITE_CACHE_DIR to move it).\nThe guest uses KVM when /dev/kvm works and the guest actually boots with it; otherwise TCG emulation,\nwhich is much slower and ${TCG_WARNING}.`,
+      `\nCache: ${defaultCacheDir()} (set BENCHSUITE_CACHE_DIR to move it).\nThe guest uses KVM when /dev/kvm works and the guest actually boots with it; otherwise qemu\nemulates the CPU in software (TCG): much slower, and its results are not representative of KVM.`,
     );
 
   vm.command('up')
-    .description('build the guest image on first use (debootstrap, a few minutes), boot it, wait for SSH and dockerd, print its address')
+    .description('build the guest image on first use (debootstrap, about 5-10 minutes), boot it, wait for SSH and dockerd, print its address')
     .option('--cpus <n>', `guest CPUs (default ${DEFAULT_SETTINGS.cpus}, or the last vm up's)`)
     .option('--memory <MiB>', `guest memory in MiB (default ${DEFAULT_SETTINGS.memoryMiB})`)
     .addOption(

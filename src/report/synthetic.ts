@@ -76,10 +76,47 @@ function fingerprintFor(t: SyntheticTarget, index: number): Fingerprint {
     virtualization: t.kind === 'docker' ? 'docker' : 'none',
     cpu: { vendor: 'AuthenticAMD', hypervisorFlag: false, cpusAllowed: '0-7', governor: 'performance', bugs: ['sysret_ss_attrs', 'spectre_v1', 'spectre_v2'] },
     scratch: { path: '/var/tmp/benchsuite/run', fsType: 'ext4', storage: t.kind === 'docker' ? 'volume' : 'host', mountPoint: '/', device: '259:1', blockDevice: 'nvme0n1', scheduler: 'none' },
+    security: {
+      uid: 0,
+      gid: 0,
+      capEff:
+        t.kind === 'docker'
+          ? { mask: '0000000000000c00', names: ['CAP_NET_BIND_SERVICE', 'CAP_SETGID', 'CAP_SETUID'].sort(), unknownBits: [] }
+          : { mask: '000001ffffffffff', names: ['ALL (41 capabilities)'], unknownBits: [] },
+      seccomp: t.kind === 'docker' ? 'filter' : 'disabled',
+      seccompFilters: t.kind === 'docker' ? 1 : 0,
+      noNewPrivs: t.kind === 'docker',
+      lsmLabel: t.kind === 'docker' ? 'docker-default (enforce)' : 'unconfined',
+      activeLsms: ['lockdown', 'capability', 'landlock', 'yama', 'apparmor'],
+      apparmorEnabled: true,
+      userNamespace: false,
+    },
     ...(t.kind === 'docker'
       ? {
           dockerVersion: '26.1.5+dfsg1',
-          docker: { serverVersion: '26.1.5+dfsg1', storageDriver: 'overlay2', backingFilesystem: 'extfs', cgroupDriver: 'systemd', cgroupVersion: '2' },
+          docker: {
+            serverVersion: '26.1.5+dfsg1',
+            storageDriver: 'overlay2',
+            backingFilesystem: 'extfs',
+            cgroupDriver: 'systemd',
+            cgroupVersion: '2',
+            seccompProfile: 'builtin',
+            apparmor: true,
+            defaultBridgeIcc: true,
+          },
+          container: {
+            id: `c0ffee${index}abc123def456`,
+            privileged: false,
+            networkMode: 'host',
+            storage: 'volume',
+            appArmorProfile: 'docker-default',
+            securityOpt: ['no-new-privileges'],
+            capAdd: ['NET_BIND_SERVICE', 'SETUID', 'SETGID'],
+            capDrop: ['ALL'],
+            usernsMode: '',
+            readonlyRootfs: false,
+            user: '',
+          },
         }
       : {}),
   };
@@ -102,7 +139,7 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
     host: t.host ?? 'local',
     kind: t.kind,
     ...(t.kind === 'docker'
-      ? { container: { image: 'benchsuite/workload:local', imageId: 'sha256:5e1f3a0c9d2b7e4f6a8c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a', runArgs: ['--rm', '--network=host', '--cap-drop=ALL'] } }
+      ? { container: { image: 'benchsuite/workload:local', imageId: 'sha256:5e1f3a0c9d2b7e4f6a8c1d3e5f7a9b0c2d4e6f8a1b3c5d7e9f0a2b4c6d8e0f1a', runArgs: ['--rm', '--network=host', '--cap-drop=ALL', '--cap-add=NET_BIND_SERVICE', '--cap-add=SETUID', '--cap-add=SETGID', '--security-opt=no-new-privileges'] } }
       : {}),
     fingerprint: fingerprintFor(t, i),
   }));
