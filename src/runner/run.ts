@@ -135,10 +135,11 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
   let total = workloads.length * targets.length * (scenario.warmup + perTargetPlanned);
   let done = results.samples.length;
   const durations: number[] = [];
+  let laterWorkloads = workloads.length - 1;
   const eta = (): number | null => {
     if (durations.length === 0) return null;
     const avg = durations.reduce((a, b) => a + b, 0) / durations.length;
-    return ((total - done) * avg) / 1000;
+    return (Math.max(0, total - done) * avg) / 1000;
   };
 
   const record = (s: Sample): void => {
@@ -161,8 +162,9 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
       }
     }
 
-    for (const w of workloads) {
+    for (const [wi, w] of workloads.entries()) {
       if (signal.aborted) break;
+      laterWorkloads = workloads.length - wi - 1;
       const prepared = new Map<string, PreparedWorkload>();
       try {
         for (const t of targets) {
@@ -315,7 +317,8 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
           if (r >= plan.fixed) break;
         } else if (r >= plan.adaptive.min) {
           const d = adaptiveDecision(w, primary, active);
-          total = Math.max(done + d.projectedRemaining * active.length, done);
+          // The ETA follows the sampler's projection for this workload, and the plan for the ones after it.
+          total = done + d.projectedRemaining * active.length + laterWorkloads * targets.length * (scenario.warmup + perTargetPlanned);
           if (d.done) {
             results.notes.push(
               d.precisionMet
