@@ -9,6 +9,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { ddSchema, abSchema } from '../src/scenario/schema.js';
+import { compare } from '../src/stats/index.js';
 import { HostTarget } from '../src/targets/host.js';
 import { LocalMachine } from '../src/targets/local.js';
 import { abArgv, AbWorkload } from '../src/workloads/ab.js';
@@ -191,11 +192,21 @@ async function pairLoop(
   }
 }
 
-/** Pairs needed for the median ratio's 95 % interval to reach ±tol, at the observed spread (normal approximation). */
+/**
+ * Pairs needed for the median ratio's 95 % interval to reach ±tol at the observed spread: normal
+ * approximation of the median's standard error (1.2533·σ/√n), σ estimated robustly as IQR / 1.349.
+ */
 function pairsNeeded(ratios: number[], tol: number): number {
   const f = figures(ratios);
-  const sd = f.cv * f.mean;
-  return Math.ceil(((1.96 * 1.2533 * sd) / tol) ** 2);
+  const sigma = (f.q3 - f.q1) / 1.349;
+  return Math.max(ratios.length, Math.ceil(((1.96 * 1.2533 * sigma) / tol) ** 2));
+}
+
+/** Ratio of means benchsuite / plain with the Fieller interval from benchsuite's own compare(). */
+function ratioOfMeans(s: FidelitySeries): string {
+  const c = compare(s.plain, s.benchsuite, { higherIsBetter: true });
+  const r = 1 + c.differencePct / 100;
+  return c.ci ? `${r.toFixed(3)} (${(1 + c.ci.low / 100).toFixed(3)}–${(1 + c.ci.high / 100).toFixed(3)})` : `${r.toFixed(3)} (unbounded)`;
 }
 
 export function fidelityMarkdown(r: FidelityResult): string {
@@ -225,19 +236,25 @@ export function fidelityMarkdown(r: FidelityResult): string {
       `${ratio.min.toFixed(3)} / **${ratio.median.toFixed(3)}** / ${ratio.max.toFixed(3)}`,
       `${ratio.q1.toFixed(3)}–${ratio.q3.toFixed(3)}`,
       ci ? `${ci.low.toFixed(3)}–${ci.high.toFixed(3)} (${(ci.level * 100).toFixed(1)} %)` : '–',
+      ratioOfMeans(s),
       `1.00 ± ${s.tolerance.toFixed(2)}`,
       met ? (shown ? 'met (interval inside)' : 'median inside, interval not') : '**not met**',
     ];
   });
   lines.push(
     table(
-      ['workload', 'command', 'pairs', `benchsuite min / median / max`, 'plain min / median / max', 'ratio min / median / max', 'ratio IQR', 'median ratio, distribution-free CI', 'target', 'result'],
+      ['workload', 'command', 'pairs', `benchsuite min / median / max`, 'plain min / median / max', 'ratio min / median / max', 'ratio IQR', 'median ratio: distribution-free CI', 'ratio of means (Fieller 95 % CI)', 'target', 'result'],
       rows,
-      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
+      ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'r', 'l'],
     ),
     '',
   );
-  lines.push('Units: dd MB/s (10⁶ bytes/s from dd\'s exact bytes and seconds), ab requests/s.', '');
+  lines.push(
+    'Units: dd MB/s (10⁶ bytes/s from dd\'s exact bytes and seconds), ab requests/s. The target is judged on the median of the ' +
+      'per-pair ratios; the interval beside it (order statistics, exact level shown) says whether the data *show* agreement to ' +
+      'that precision. The ratio of means with its Fieller interval is what benchsuite itself would report for this A/A comparison.',
+    '',
+  );
 
   for (const s of r.series) {
     const ratio = figures(s.ratios);

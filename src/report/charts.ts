@@ -6,9 +6,13 @@
  * Overhead: the difference in percent with its CI per metric and candidate, a zero line, and the
  * scenario's tolerance as a shaded band when set.
  */
-import { Resvg, renderAsync, type ResvgRenderOptions } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import { compile, type TopLevelSpec } from 'vega-lite';
+import { createRequire } from 'node:module';
+import type { ResvgRenderOptions } from '@resvg/resvg-js';
+import type { TopLevelSpec } from 'vega-lite';
+
+// vega, vega-lite and resvg take most of a second to load: only commands that draw pay for them.
+const requireCjs = createRequire(import.meta.url);
+const resvg = (): typeof import('@resvg/resvg-js') => requireCjs('@resvg/resvg-js') as typeof import('@resvg/resvg-js');
 import type { MetricInfo, RunResults } from '../results/model.js';
 import { ResultsIndex, TCG_LABEL, confidencePct, orderedMetrics, orderedTargets, slug, tcgNote, type TargetView } from './common.js';
 import { buildTableModel, type MetricRow, type TableModel } from './table-model.js';
@@ -247,7 +251,8 @@ const quietLogger = {
 
 /** Compile a Vega-Lite spec and render it to a standalone SVG document with vega (no DOM, no canvas). */
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
-  installTextMetrics();
+  const [vega, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
+  installTextMetrics(vega);
   const compiled = compile(spec, { logger: quietLogger as never }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
@@ -273,12 +278,12 @@ function pngOptions(zoom: number): ResvgRenderOptions {
 
 /** Rasterize an SVG with resvg (prebuilt binary from npm; no native build, no browser). */
 export function svgToPng(svg: string, zoom = 2): Buffer {
-  return new Resvg(svg, pngOptions(zoom)).render().asPng();
+  return new (resvg().Resvg)(svg, pngOptions(zoom)).render().asPng();
 }
 
 /** The same off the main thread (libuv pool), so several charts rasterize in parallel. */
 export async function svgToPngAsync(svg: string, zoom = 2): Promise<Buffer> {
-  return (await renderAsync(svg, pngOptions(zoom))).asPng();
+  return (await resvg().renderAsync(svg, pngOptions(zoom))).asPng();
 }
 
 /**

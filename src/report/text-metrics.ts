@@ -5,7 +5,6 @@
  * DejaVuSans-Bold.ttf, the fonts resvg and the HTML use), for printable ASCII and the few symbols the
  * charts print; other characters count as 0.62 em (0.68 bold).
  */
-import * as vega from 'vega';
 
 const FIRST = 32;
 // Advance widths of U+0020..U+007E.
@@ -39,7 +38,7 @@ interface TextItem {
 let installed = false;
 
 /** Make vega measure text with these widths (process-wide; vega has one text-metrics object). */
-export function installTextMetrics(): void {
+export function installTextMetrics(vega: unknown): void {
   if (installed) return;
   const metrics = (vega as unknown as { textMetrics: { width: (item: TextItem, text: unknown) => number } }).textMetrics;
   metrics.width = (item: TextItem, text: unknown) => {

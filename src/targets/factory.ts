@@ -19,12 +19,6 @@ export interface CreatedTargets {
   extraFingerprint: Map<string, Record<string, unknown>>;
 }
 
-// Loaded only when a scenario uses the local guest.
-const VM_MODULE = '../vm/index.js';
-interface VmModule {
-  ensureVm(o: { signal?: AbortSignal; log?: (l: string) => void }): Promise<{ sshUrl: string; identityFile: string; knownHostsFile: string; info: Record<string, unknown> }>;
-}
-
 function expandHome(p: string | undefined): string | undefined {
   return p?.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p;
 }
@@ -40,7 +34,7 @@ export async function createTargets(scenario: Scenario, runId: string, options: 
       return m;
     }
     if (spec.host === 'vm') {
-      const vm = (await import(VM_MODULE)) as VmModule;
+      const vm = await import('../vm/index.js'); // loaded only when a scenario uses the local guest
       const conn = await vm.ensureVm({ signal: options.signal, log });
       extraFingerprint.set(id, { vm: conn.info });
       const key = `vm:${conn.sshUrl}`;
