@@ -12,7 +12,7 @@ import { LocalMachine } from '../src/targets/local.js';
 import { abSchema } from '../src/scenario/schema.js';
 import { abArgv, clientCpuSeconds, CLIENT_SATURATION, withClientCpu } from '../src/workloads/ab.js';
 import { parseAbOutput } from '../src/workloads/parse-ab.js';
-import { checkAborted, cpuSecondsOf, figures, loadAvg, measuredLine, mmm, num, startNginx, table, type NginxServer } from './common.js';
+import { checkAborted, cpuSecondsOf, figures, loadMark, type LoadMark, measuredLine, mmm, num, startNginx, table, type Figures, type NginxServer } from './common.js';
 
 export interface ClientOptions {
   workers?: number[];
@@ -44,7 +44,7 @@ export interface ClientResult {
   abRequests: number;
   wrkSeconds: number;
   seconds: number;
-  startLoad: string;
+  startLoad: LoadMark;
   cores: number;
 }
 
@@ -60,7 +60,7 @@ export async function runClientBottleneck(o: ClientOptions = {}): Promise<Client
   const wrkSeconds = o.wrkSeconds ?? 3;
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const started = performance.now();
-  const startLoad = loadAvg();
+  const startLoad = loadMark();
   const local = new LocalMachine();
   const cells: ClientCell[] = [];
   for (const workers of workersList) {
@@ -160,31 +160,40 @@ export function clientBottleneckMarkdown(r: ClientResult): string {
     '',
   );
   lines.push('Findings:', '');
+  // With n = 3 per cell and this much noise, "different" means the ranges do not overlap.
+  const rps = (runs: ClientRun[]): Figures => figures(runs.map((x) => x.rps));
   for (const w of [...new Set(r.cells.map((c) => c.workers))]) {
     const cells = r.cells.filter((c) => c.workers === w);
     const satAt = cells.find((c) => figures(c.ab.map((x) => x.clientCpu)).median >= CLIENT_SATURATION);
-    const behind = cells.filter((c) => figures(c.ab.map((x) => x.rps)).median < 0.9 * figures(c.wrk.map((x) => x.rps)).median);
-    const ahead = cells.filter((c) => figures(c.ab.map((x) => x.rps)).median > 1.1 * figures(c.wrk.map((x) => x.rps)).median);
+    const behind = cells.filter((c) => rps(c.ab).max < rps(c.wrk).min);
+    const ahead = cells.filter((c) => rps(c.ab).min > rps(c.wrk).max);
     const maxAbCpu = Math.max(...cells.map((c) => figures(c.ab.map((x) => x.clientCpu)).median));
-    let text = `- ${w} worker${w > 1 ? 's' : ''}: `;
+    let text = `- ${w} nginx worker${w > 1 ? 's' : ''}: `;
     text += satAt
       ? `ab's median CPU share reaches ${share(CLIENT_SATURATION)} of a core from c = ${satAt.concurrency}: from there ab, not nginx, sets the rate, and benchsuite flags those samples (\`clientSaturated\`, and a note in the results). `
-      : `ab's median CPU share stays below ${share(CLIENT_SATURATION)} (highest ${share(maxAbCpu)}), so benchsuite does not flag saturation; `;
-    if (behind.length > 0) {
-      text += `wrk gets more than 10 % more requests/s out of the same server at c = ${behind.map((c) => c.concurrency).join(', ')}: there ab under-measures the server. `;
-    }
-    if (ahead.length > 0) {
-      text += `At c = ${ahead.map((c) => c.concurrency).join(', ')} ab is more than 10 % *ahead* of wrk: wrk's two threads compete with nginx for the ${r.cores} cores, so on this machine a stronger client does not free the server either. `;
-    }
-    if (behind.length === 0 && ahead.length === 0) text += 'ab and wrk agree within 10 % at every concurrency. ';
+      : `ab's median CPU share stays at or below ${share(maxAbCpu)} of a core at every concurrency, far from saturation, and benchsuite flags none of these samples. `;
+    if (behind.length > 0) text += `wrk gets clearly more requests/s (ranges do not overlap) at c = ${behind.map((c) => c.concurrency).join(', ')}${behind.some((c) => c.concurrency === 1) ? ' (at c = 1 both are latency-bound: one request in flight, and wrk spends less per request)' : ''}. `;
+    if (ahead.length > 0) text += `ab is clearly ahead of wrk at c = ${ahead.map((c) => c.concurrency).join(', ')}: wrk's two threads take CPU from nginx on ${r.cores} cores. `;
+    if (behind.length === 0 && ahead.length === 0) text += 'ab and wrk are indistinguishable at this noise (their ranges overlap at every concurrency). ';
     lines.push(text.trim());
   }
+  // ab's CPU cost per request, and the server rate at which it would use 90 % of a core.
+  const costs = r.cells.flatMap((c) => c.ab.filter((x) => Number.isFinite(x.clientCpu) && x.rps > 0).map((x) => (x.clientCpu / x.rps) * 1e6));
+  const cost = figures(costs);
+  const ceiling = (CLIENT_SATURATION * 1e6) / cost.median;
+  const satAny = r.cells.some((c) => figures(c.ab.map((x) => x.clientCpu)).median >= CLIENT_SATURATION);
+  lines.push(
+    `- ab's own CPU cost per request on this CPU: ${mmm(cost, (x) => `${x.toFixed(1)} µs`)} (n = ${cost.n}, min / median / max). ` +
+      `So ab reaches ${share(CLIENT_SATURATION)} of a core — and stops measuring the server — at about **${num(ceiling)} req/s** ` +
+      `(4 KiB keep-alive responses). ${satAny ? '' : `Nginx never got there on this machine (at most ${num(Math.max(...r.cells.map((c) => rps(c.ab).max)))} req/s): the 2 shared cores, not the client, limit these runs. `}` +
+      'A server that can go faster (more cores, a faster CPU, a remote server on a fast link) needs a multi-threaded client such as wrk, or ' +
+      'several ab processes, to be measured.',
+  );
   lines.push(
     '',
-    `Where ab stops measuring the server here: on ${r.cores} shared cores the client and nginx compete for the same CPUs, so ` +
-      'past the point where ab uses about one core (or where client + server use all cores) req/s describes the pair, not nginx. ' +
-      'For server-bound numbers run the client on other cores or another machine, keep concurrency at the lowest level that ' +
-      'saturates the server, and read `clientSaturated` in the results before trusting an ab figure.',
+    `On ${r.cores} cores shared by client, server and other tenants, req/s describes the pair (and the neighbours), not nginx alone: ` +
+      'for server-bound numbers run the client on other cores or another machine, and read `clientSaturated` in the results before ' +
+      'trusting an ab figure.',
     '',
   );
   return lines.join('\n');

@@ -119,11 +119,36 @@ export function loadAvg(): string {
   return os.loadavg().map((l) => l.toFixed(2)).join(' ');
 }
 
+/** Aggregate CPU ticks from /proc/stat: [busy, total]. */
+function cpuTicks(): [number, number] {
+  try {
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+    const total = f.reduce((a, b) => a + b, 0);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0); // idle + iowait
+    return [total - idle, total];
+  } catch {
+    return [NaN, NaN];
+  }
+}
+
+/** Where a section started: load average and CPU tick counters. */
+export interface LoadMark {
+  load: string;
+  ticks: [number, number];
+}
+
+export function loadMark(): LoadMark {
+  return { load: loadAvg(), ticks: cpuTicks() };
+}
+
 /** One line saying when and under what load a section was measured. */
-export function measuredLine(startLoad: string, seconds: number, reproduce: string): string {
+export function measuredLine(start: LoadMark, seconds: number, reproduce: string): string {
+  const [b1, t1] = cpuTicks();
+  const busy = (b1 - start.ticks[0]) / (t1 - start.ticks[1]);
   return (
-    `Measured ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC in ${seconds.toFixed(0)} s; load average ` +
-    `(1/5/15 min) ${startLoad} before, ${loadAvg()} after, on ${os.cpus().length} cores. Reproduce: \`${reproduce}\`.`
+    `Measured ${new Date().toISOString().replace('T', ' ').slice(0, 16)} UTC in ${seconds.toFixed(0)} s on ${os.cpus().length} cores; ` +
+    `load average (1/5/15 min) ${start.load} before, ${loadAvg()} after; the CPUs were ${Number.isFinite(busy) ? `${(busy * 100).toFixed(0)} %` : '?'} busy ` +
+    `over the section (every process, this bench included). Reproduce: \`${reproduce}\`.`
   );
 }
 

@@ -15,7 +15,7 @@ import { LocalMachine } from '../src/targets/local.js';
 import { abArgv, AbWorkload } from '../src/workloads/ab.js';
 import { ddArgv, DdWorkload } from '../src/workloads/dd.js';
 import {
-  BENCH_RUN_ID, benchAbort, checkAborted, figures, loadAvg, measuredLine, medianInterval, mmm, ms, num, onCleanup, scratchDir, table,
+  BENCH_RUN_ID, benchAbort, checkAborted, figures, loadMark, type LoadMark, measuredLine, medianInterval, mmm, ms, num, onCleanup, scratchDir, table,
   type Figures,
 } from './common.js';
 
@@ -47,7 +47,7 @@ export interface FidelitySeries {
 export interface FidelityResult {
   series: FidelitySeries[];
   seconds: number;
-  startLoad: string;
+  startLoad: LoadMark;
 }
 
 const DD_RE = /^(\d+) bytes? (?:\([^)]*\) )?copied, ([0-9.eE+-]+) s,/m;
@@ -81,10 +81,10 @@ async function plainAb(argv: string[]): Promise<{ rps: number; seconds: number; 
 }
 
 export async function runFidelity(o: FidelityOptions = {}): Promise<FidelityResult> {
-  const pairs = o.pairs ?? 15;
+  const pairs = o.pairs ?? 20;
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const started = performance.now();
-  const startLoad = loadAvg();
+  const startLoad = loadMark();
   const machine = new LocalMachine();
   const target = new HostTarget('bare-metal', 'Bare Metal', machine);
   const scratch = scratchDir('fidelity');

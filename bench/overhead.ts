@@ -22,7 +22,7 @@ import { parseAbOutput } from '../src/workloads/parse-ab.js';
 import { parseDdOutput } from '../src/workloads/parse-dd.js';
 import { abSchema } from '../src/scenario/schema.js';
 import {
-  BENCH_RUN_ID, benchAbort, checkAborted, figures, loadAvg, measuredLine, mmm, ms, num, onCleanup, removeBenchContainers, scratchDir,
+  BENCH_RUN_ID, benchAbort, checkAborted, figures, loadMark, type LoadMark, measuredLine, mmm, ms, num, onCleanup, removeBenchContainers, scratchDir,
   startNginx, startSshd, table, type Figures,
 } from './common.js';
 
@@ -52,7 +52,7 @@ export interface OverheadResult {
   appendMs: number[];
   slowRc: number[];
   seconds: number;
-  startLoad: string;
+  startLoad: LoadMark;
   reps: number;
 }
 
@@ -106,7 +106,7 @@ export async function runOverhead(o: OverheadOptions = {}): Promise<OverheadResu
   const slowRcReps = o.slowRcReps ?? 3;
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const started = performance.now();
-  const startLoad = loadAvg();
+  const startLoad = loadMark();
   const local = new LocalMachine();
   const scratch = scratchDir('overhead');
   const signal = benchAbort.signal;

@@ -199,6 +199,10 @@ async function main(): Promise<number> {
       ran.push(s.key);
       log(`section ${s.key}: done in ${((performance.now() - st) / 1000).toFixed(0)} s`);
     } catch (e) {
+      if (benchAbort.signal.aborted) {
+        log(`section ${s.key}: interrupted; its previous figures (if any) are kept`);
+        break;
+      }
       failures++;
       const msg = (e as Error).message.split('\n')[0];
       log(`section ${s.key}: FAILED: ${(e as Error).stack ?? msg}`);

@@ -16,7 +16,7 @@ import { validateScenarioData } from '../src/scenario/load.js';
 import type { Scenario, WorkloadSpec } from '../src/scenario/schema.js';
 import { decideSampling, DEFAULT_ADAPTIVE_PLAN, type AdaptivePlan } from '../src/stats/index.js';
 import { createRng } from '../src/stats/random.js';
-import { benchAbort, checkAborted, figures, loadAvg, measuredLine, mmm, num, pct, scratchDir, table } from './common.js';
+import { benchAbort, checkAborted, figures, loadMark, type LoadMark, measuredLine, mmm, num, pct, scratchDir, table } from './common.js';
 
 
 export interface VerdictOptions {
@@ -71,7 +71,7 @@ export interface VerdictResult {
   cases: CaseResult[];
   simulation: SimulationRow[];
   seconds: number;
-  startLoad: string;
+  startLoad: LoadMark;
 }
 
 function scenarioFor(c: Case, samples: number | AdaptivePlan, scratchRoot: string): Scenario {
@@ -224,14 +224,14 @@ export function simulateSampler(trials = 100, seed = 20_240_601): SimulationRow[
 export async function runTimeToVerdict(o: VerdictOptions = {}): Promise<VerdictResult> {
   const log = o.log ?? ((s: string) => process.stderr.write(`${s}\n`));
   const started = performance.now();
-  const startLoad = loadAvg();
+  const startLoad = loadMark();
   const scratch = scratchDir('verdict');
   const cases: Case[] = [
     {
       id: 'quiet',
       title: 'quiet: ab, 10 000 requests, c = 16, keep-alive, 4 KiB',
       spec: { kind: 'ab', requests: 10_000, concurrency: 16, keepAlive: true, path: '/', responseBytes: 4096 } as WorkloadSpec,
-      describe: 'the quietest workload on this machine (HTTP throughput against nginx; disk writes vary far more here)',
+      describe: 'HTTP throughput against nginx, the workload expected to be the quieter one here (disk writes with fdatasync go through the shared virtual disk)',
     },
     {
       id: 'noisy',

@@ -68,6 +68,11 @@ function emptySummary(target: string, m: MetricInfo, failed: number): SummaryRec
   };
 }
 
+/** A ratio to a zero baseline is undefined (e.g. ab's whole-millisecond p50 on a fast server): no comparison. */
+function comparable(base: number[], cand: number[]): boolean {
+  return base.length > 0 && cand.length > 0 && base.some((v) => v !== 0);
+}
+
 export function compareRecord(
   base: number[],
   cand: number[],
@@ -77,9 +82,7 @@ export function compareRecord(
   confidence: number,
   tolerancePct?: number,
 ): ComparisonRecord | undefined {
-  if (base.length === 0 || cand.length === 0) return undefined;
-  // A ratio to a zero baseline is undefined (e.g. ab's whole-millisecond p50 on a fast server): no comparison.
-  if (base.every((v) => v === 0)) return undefined;
+  if (!comparable(base, cand)) return undefined;
   const c = compare(base, cand, { confidence, higherIsBetter: m.higherIsBetter, tolerancePct });
   const rec: ComparisonRecord = {
     workload: m.workload,
@@ -101,7 +104,7 @@ export function compareRecord(
   if (sb.outliers.length + sc.outliers.length > 0) {
     const b2 = withoutOutliers(base, sb.outliers);
     const c2 = withoutOutliers(cand, sc.outliers);
-    if (b2.length >= 2 && c2.length >= 2) {
+    if (b2.length >= 2 && c2.length >= 2 && comparable(b2, c2)) {
       const w = compare(b2, c2, { confidence, higherIsBetter: m.higherIsBetter });
       rec.withoutOutliers = { differencePct: w.differencePct, ci: w.ci };
     }

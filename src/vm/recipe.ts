@@ -20,6 +20,9 @@ export const GUEST_PACKAGES = [
   'netbase',
   'openssh-server',
   'docker.io',
+  // Debian's kernel enables AppArmor, and dockerd then refuses to start containers without
+  // apparmor_parser (docker.io recommends it): the guest runs Docker as a stock Debian host does.
+  'apparmor',
   'linux-image-amd64',
   'nginx-light',
   'apache2-utils',

@@ -55,10 +55,26 @@ export function freeLocalPort(): Promise<number> {
   });
 }
 
+/** Ports handed out in this process: two servers of one run must never share one. */
+const handedOut = new Set<string>();
+
+/**
+ * A port nobody answers on. Checked by trying it with ab itself, so the readiness probe that follows can
+ * only be answered by the server benchsuite starts there (with host networking, a server that failed to
+ * bind would otherwise let another target's server answer in its place).
+ */
 async function pickPort(machine: Machine, fixed?: number): Promise<number> {
   if (fixed) return fixed;
-  if (machine.kind === 'local') return freeLocalPort();
-  return 20_000 + Math.floor(Math.random() * 40_000);
+  for (let i = 0; i < 20; i++) {
+    const port = machine.kind === 'local' ? await freeLocalPort() : 20_000 + Math.floor(Math.random() * 40_000);
+    const key = `${machine.address}:${port}`;
+    if (handedOut.has(key)) continue;
+    const probe = await machine.exec(['ab', '-n', '1', '-c', '1', `http://127.0.0.1:${port}/`], { timeoutMs: 5000 });
+    if (probe.exitCode === 0) continue; // something answers there already
+    handedOut.add(key);
+    return port;
+  }
+  throw new Error(`no free port found on ${machine.address}`);
 }
 
 export class AbWorkload implements Workload {
@@ -168,10 +184,11 @@ async function waitReady(machine: Machine, url: string, alive: () => Promise<boo
   let last = '';
   while (Date.now() < deadline) {
     if (signal?.aborted) return 'interrupted';
-    const r = await machine.exec(['ab', '-n', '1', '-c', '1', url], { timeoutMs: 5000, signal });
-    if (r.exitCode === 0 && /^Failed requests:\s+0$/m.test(r.stdout) && !/^Non-2xx/m.test(r.stdout)) return true;
-    last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
     if (!(await alive())) return `the server exited (${last})`;
+    const r = await machine.exec(['ab', '-n', '1', '-c', '1', url], { timeoutMs: 5000, signal });
+    // Ready only if it answers and is still ours afterwards (a server that failed to bind exits at once).
+    if (r.exitCode === 0 && /^Failed requests:\s+0$/m.test(r.stdout) && !/^Non-2xx/m.test(r.stdout) && (await alive())) return true;
+    last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
     await new Promise((res) => setTimeout(res, 100));
   }
   return `not ready after ${READY_TIMEOUT_MS / 1000} s (${last})`;

@@ -91,6 +91,13 @@ describe.skipIf(!canRun)(`local VM end to end under TCG (cache ${CACHE})`, () =>
     expect(info.stdout.trim()).toMatch(/^\d+\.\d+\S* overlay2$/);
     const img = await guest!.exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', 'benchsuite/workload:local'], { timeoutMs: 120_000 });
     expect(img.exitCode, img.stderr).toBe(0);
+    // A container really starts (AppArmor, cgroups, overlay2 in the guest kernel all work).
+    const run = await guest!.exec(
+      ['docker', 'run', '--rm', '--network', 'host', '--cap-drop', 'ALL', '--security-opt', 'no-new-privileges', 'benchsuite/workload:local', '/usr/bin/dd', 'if=/dev/zero', 'of=/dev/null', 'bs=1M', 'count=8'],
+      { timeoutMs: 180_000 },
+    );
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/8\+0 records out/);
     await guest!.close();
     guest = undefined;
   });
