@@ -23,7 +23,7 @@ describe('hostile scenario corpus', () => {
     for (const f of files) expect(expectations[f], f).toBeDefined();
   });
 
-  it.each(files)('%s is refused with exit 2, its field named, nothing executed', async (file) => {
+  it.concurrent.each(files)('%s is refused with exit 2, its field named, nothing executed', async (file) => {
     const results = tempDir('hostile-results');
     const r = await runCli(['run', join(dir, file), '--quick', '--results-dir', results, '--reports-dir', results], {
       env: { PATH: `${spyDir}:${process.env.PATH}` },
