@@ -10,6 +10,8 @@ export interface ProgressEvent {
   warmup: boolean;
   text: string;
   etaSec: number | null;
+  /** Adaptive sampling: the sampler's projection of further rounds for this workload. */
+  projectedRounds?: number;
 }
 
 export interface Progress {
@@ -24,11 +26,18 @@ function fmtEta(sec: number | null): string {
   return `${Math.floor(sec / 60)}m${String(Math.round(sec % 60)).padStart(2, '0')}s`;
 }
 
+function projected(e: ProgressEvent): string {
+  return e.projectedRounds === undefined ? '' : ` (adaptive: ~${e.projectedRounds} more round${e.projectedRounds === 1 ? '' : 's'} projected)`;
+}
+
 export function createProgress(stream: NodeJS.WriteStream = process.stderr, quiet = false): Progress {
   if (quiet) return { update: () => undefined, log: () => undefined, stop: () => undefined };
   if (!stream.isTTY) {
     return {
-      update: (e) => stream.write(`[${e.done}/${e.total}] ${e.workload} · ${e.target}${e.warmup ? ' (warmup)' : ` · round ${e.round + 1}`} · ${e.text} · ETA ${fmtEta(e.etaSec)}\n`),
+      update: (e) =>
+        stream.write(
+          `[${e.done}/${e.total}] ${e.workload} · ${e.target}${e.warmup ? ' (warmup)' : ` · round ${e.round + 1}`} · ${e.text} · ETA ${fmtEta(e.etaSec)}${projected(e)}\n`,
+        ),
       log: (line) => stream.write(`${line}\n`),
       stop: () => undefined,
     };
@@ -40,7 +49,7 @@ export function createProgress(stream: NodeJS.WriteStream = process.stderr, quie
   let started = false;
   return {
     update: (e) => {
-      const payload = { what: `${e.workload} · ${e.target}: ${e.text}`, eta_text: fmtEta(e.etaSec) };
+      const payload = { what: `${e.workload} · ${e.target}: ${e.text}`, eta_text: `${fmtEta(e.etaSec)}${projected(e)}` };
       if (!started) {
         bar.start(e.total, e.done, payload);
         started = true;

@@ -238,6 +238,7 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
     const existing = (tid: string, warmup: boolean): number =>
       results.samples.filter((s) => s.workload === w.id && s.target === tid && s.warmup === warmup).length;
     const consecutiveFailures = new Map<string, number>();
+    let projectedRounds: number | undefined;
     const skip = new Set<string>();
 
     const take = async (t: Target, round: number, warmup: boolean): Promise<void> => {
@@ -281,6 +282,7 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
         done, total, workload: w.id, target: t.label, round, warmup,
         text: sample.ok && v !== undefined ? `${v.toFixed(1)} ${primary.unit}` : `failed: ${(sample.error ?? '').slice(0, 80)}`,
         etaSec: eta(),
+        projectedRounds: warmup ? undefined : projectedRounds,
       });
     };
     const prepared = (t: Target): PreparedWorkload => {
@@ -317,6 +319,7 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
           if (r >= plan.fixed) break;
         } else if (r >= plan.adaptive.min) {
           const d = adaptiveDecision(w, primary, active);
+          projectedRounds = d.projectedRemaining;
           // The ETA follows the sampler's projection for this workload, and the plan for the ones after it.
           total = done + d.projectedRemaining * active.length + laterWorkloads * targets.length * (scenario.warmup + perTargetPlanned);
           if (d.done) {
