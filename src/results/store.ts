@@ -3,9 +3,11 @@
  * `<runId>.samples.jsonl` and fsynced before the next one starts; `<runId>.json` is replaced
  * atomically (write to a temp file, fsync, rename), so it parses whenever benchsuite is killed.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync, existsSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RunResults, Sample } from './model.js';
+
+// Reading the log back (tolerating a torn last line) is src/report/load.ts's job.
 
 export function resultsPath(dir: string, runId: string): string {
   return join(dir, `${runId}.json`);
@@ -54,21 +56,6 @@ export class ResultsStore {
     if (this.logFd !== undefined) closeSync(this.logFd);
     this.logFd = undefined;
   }
-}
-
-/** Samples from an append log; a torn last line (killed mid-write) is ignored. */
-export function readSamplesLog(path: string): Sample[] {
-  if (!existsSync(path)) return [];
-  const out: Sample[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    if (!line.trim()) continue;
-    try {
-      out.push(JSON.parse(line) as Sample);
-    } catch {
-      /* torn write */
-    }
-  }
-  return out;
 }
 
 /** Merge the append log into a results object: the log is the source of truth for samples. */
