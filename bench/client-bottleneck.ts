@@ -161,6 +161,7 @@ export function clientBottleneckMarkdown(r: ClientResult): string {
   );
   lines.push('Findings:', '');
   // With n = 3 per cell and this much noise, "different" means the ranges do not overlap.
+  lines.push(`With ${r.cells[0]?.ab.length ?? 0} runs per cell, ab and wrk count as different only where their min–max ranges do not overlap.`, '');
   const rps = (runs: ClientRun[]): Figures => figures(runs.map((x) => x.rps));
   for (const w of [...new Set(r.cells.map((c) => c.workers))]) {
     const cells = r.cells.filter((c) => c.workers === w);
@@ -171,9 +172,18 @@ export function clientBottleneckMarkdown(r: ClientResult): string {
     let text = `- ${w} nginx worker${w > 1 ? 's' : ''}: `;
     text += satAt
       ? `ab's median CPU share reaches ${share(CLIENT_SATURATION)} of a core from c = ${satAt.concurrency}: from there ab, not nginx, sets the rate, and benchsuite flags those samples (\`clientSaturated\`, and a note in the results). `
-      : `ab's median CPU share stays at or below ${share(maxAbCpu)} of a core at every concurrency, far from saturation, and benchsuite flags none of these samples. `;
+      : `ab's median CPU share stays below ${share(CLIENT_SATURATION)} at every concurrency (highest median: ${share(maxAbCpu)} of a core), so benchsuite flags none of these samples. `;
+    const serverBound = cells.filter((c) => figures(c.ab.map((x) => x.serverCpu)).median >= 0.9 * w);
+    if (serverBound.length > 0) {
+      text += `nginx used at least 90 % of its ${w} worker core${w > 1 ? 's' : ''} during ab at c = ${serverBound.map((c) => c.concurrency).join(', ')}: there the server is the bottleneck, which is what ab should measure. `;
+    }
     if (behind.length > 0) text += `wrk gets clearly more requests/s (ranges do not overlap) at c = ${behind.map((c) => c.concurrency).join(', ')}${behind.some((c) => c.concurrency === 1) ? ' (at c = 1 both are latency-bound: one request in flight, and wrk spends less per request)' : ''}. `;
-    if (ahead.length > 0) text += `ab is clearly ahead of wrk at c = ${ahead.map((c) => c.concurrency).join(', ')}: wrk's two threads take CPU from nginx on ${r.cores} cores. `;
+    if (ahead.length > 0) {
+      text +=
+        `ab is clearly ahead of wrk at c = ${ahead.map((c) => c.concurrency).join(', ')} (nginx CPU during wrk ` +
+        `${ahead.map((c) => share(figures(c.wrk.map((x) => x.serverCpu)).median)).join(', ')} vs during ab ` +
+        `${ahead.map((c) => share(figures(c.ab.map((x) => x.serverCpu)).median)).join(', ')}): wrk's threads compete with nginx for the ${r.cores} cores. `;
+    }
     if (behind.length === 0 && ahead.length === 0) text += 'ab and wrk are indistinguishable at this noise (their ranges overlap at every concurrency). ';
     lines.push(text.trim());
   }

@@ -176,6 +176,7 @@ export async function runOverhead(o: OverheadOptions = {}): Promise<OverheadResu
       { id: 'docker-exec', label: '`docker exec` into the long-lived container (`DockerTarget` env.exec)', command: 'sleep 0 (the image has no `true`)', targetMs: 50, execMs: [], recordMs: [], records: true, run: () => dockerEnv.exec(['sleep', '0'], { timeoutMs: 30_000 }) },
       { id: 'ssh-mux', label: 'SSH, multiplexed (`SshMachine.exec`, ControlMaster=auto)', command: 'true', targetMs: 100, execMs: [], recordMs: [], records: true, run: () => sshM.exec(['true'], { timeoutMs: 30_000 }) },
       { id: 'docker-cli', label: 'reference: the docker CLI alone (`docker --version`, no daemon call)', command: '–', execMs: [], recordMs: [], records: false, run: () => local.exec(['docker', '--version'], { timeoutMs: 30_000 }) },
+      { id: 'ssh-cli', label: 'reference: the ssh client alone (`ssh -V`, no connection)', command: '–', execMs: [], recordMs: [], records: false, run: () => local.exec(['ssh', '-V'], { timeoutMs: 30_000 }) },
       { id: 'docker-session', label: 'alternative: one `docker exec -i … sh` session kept open, commands on its stdin', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => session.run('sleep 0') },
       { id: 'ssh-new', label: 'alternative: a new SSH connection per sample (ControlPath=none)', command: 'true', execMs: [], recordMs: [], records: false, run: () => runProcess([...noMux, 'true'], { timeoutMs: 30_000 }) },
       { id: 'docker-run', label: 'alternative: a new container per sample (`docker run --rm`)', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => local.exec(['docker', 'run', '--rm', '--network=host', '--label', `benchsuite.run=${BENCH_RUN_ID}`, DEFAULT_IMAGE, 'sleep', '0'], { timeoutMs: 60_000 }) },
@@ -301,6 +302,17 @@ export function overheadMarkdown(r: OverheadResult): string {
         `(still inside the container: its namespaces, cgroup, capabilities and seccomp profile) — about a local process start ` +
         `(${ms(local.median)}). A change in \`DockerTarget\` to run samples through such a session (or the Engine API) would bring ` +
         'it under the target.',
+    );
+  }
+  const sshCli = get('ssh-cli');
+  if (mux.n > 0 && sshCli.n > 0) {
+    lines.push(
+      `- Multiplexed SSH: ${ms(mux.median)} median, of which starting the ssh client binary takes ${ms(sshCli.median)} (\`ssh -V\`); the rest is ` +
+        'opening a channel on the master connection, sshd starting the login shell (bash, with an empty HOME: no rc files) and the command. ' +
+        (mux.median > 100
+          ? `The median is over the 100 ms target here (measured with the CPUs busy, see above). `
+          : '') +
+        'A persistent remote shell (one `ssh … sh` session, commands on its stdin, like the Docker session above) would remove the client start and the shell start per sample.',
     );
   }
   lines.push(

@@ -105,7 +105,7 @@ function marked(key: string, markdown: string): string {
   return `${withHeading.slice(0, nl)}\n${MARK(key)}${withHeading.slice(nl)}`;
 }
 
-function header(ran: string[], secondsSoFar: number, complete: boolean): string {
+function header(ran: string[], secondsSoFar: number, complete: boolean, lastFull: string | undefined): string {
   const m = machineInfo();
   const date = new Date().toISOString().replace('T', ' ').slice(0, 16);
   const rows = SECTIONS.map((s) => `| ${s.key} | \`npm run bench -- ${s.key}\` | ${s.what} |`);
@@ -117,8 +117,9 @@ function header(ran: string[], secondsSoFar: number, complete: boolean): string 
     '',
     'How faithful and how fast benchsuite itself is: whether it measures what the same command measures when run by hand, what',
     'it costs around each sample, how soon the adaptive sampler reaches a verdict, where the ab client becomes the bottleneck,',
-    'and the statistics and report code paths. Every figure is min / median / max over n repetitions, with n; every section',
-    'states when it was measured and the load average around it.',
+    'and the statistics and report code paths. Every repeated measurement is given as min / median / max with its n; whole',
+    'benchmark runs (time to verdict) are single runs and are labelled so. Every section states when it was measured, the load',
+    'average around it and how busy the CPUs were.',
     '',
     '### How to reproduce',
     '',
@@ -136,7 +137,8 @@ function header(ran: string[], secondsSoFar: number, complete: boolean): string 
     '',
     'Needs ab, nginx (nginx-light), wrk, an sshd binary (openssh-server) and dockerd; all traffic stays on 127.0.0.1. Each',
     'bench cleans up what it starts (nginx, containers labelled `benchsuite.run=bench-…`, the test sshd, scratch files under',
-    '/var/tmp/benchsuite-bench-*) also when interrupted. The whole run takes about 8–10 minutes on the machine below.',
+    '/var/tmp/benchsuite-bench-*) also when interrupted (Ctrl-C once; twice forces). All sections together take 7–9 minutes',
+    'on the machine below (the table, HTML and PNG of `report` and the statistics sections about a minute of that).',
     'Numbers from a shared machine are noisy: compare them with the load average printed in each section, and rerun',
     'a section on a quiet, dedicated machine before quoting it.',
     '',
@@ -144,13 +146,16 @@ function header(ran: string[], secondsSoFar: number, complete: boolean): string 
       `${m.cpu}, ${m.cores} cores, ${m.memoryGiB.toFixed(1)} GiB memory, kernel ${m.kernel}, Node ${m.node}, Docker ${m.docker}, ` +
       `/var/tmp on ${m.disk}; load average (1/5/15 min) ${loadAvg()}.`,
     '',
+    `Last full run: ${complete ? `${date} UTC, all ${SECTIONS.length} sections in ${secondsSoFar.toFixed(0)} s` : (lastFull ?? 'none recorded yet')}.`,
+    '',
   ].join('\n');
 }
 
 function writeDoc(path: string, fresh: Map<string, string>, ran: string[], seconds: number, complete: boolean): void {
   const old = existsSync(path) ? parseDoc(readFileSync(path, 'utf8')) : { header: '', chunks: [] };
   const oldByKey = new Map(old.chunks.map((c) => [c.key, c.text]));
-  const parts: string[] = [header(ran, seconds, complete)];
+  const lastFull = /^Last full run: (.+)\.$/m.exec(old.header)?.[1];
+  const parts: string[] = [header(ran, seconds, complete, lastFull)];
   for (const s of SECTIONS) {
     const text = fresh.get(s.key) ?? oldByKey.get(s.key);
     if (text) parts.push(text);

@@ -2,7 +2,8 @@
 # Idempotent set-up for a fresh Debian machine (root) that has only Node 20 and npm:
 # installs the Debian packages benchsuite drives, starts dockerd, installs npm dependencies, builds,
 # and builds the default workload image. Re-running it when everything is in place takes about a second.
-#   --for-tests  also installs what only the test suite needs (sshd for SSH-target tests, chromium, wrk).
+#   --for-tests  also installs what only the test suite needs (sshd for SSH-target tests, chromium for the
+#                HTML report test, wrk, qemu and debootstrap for the local guest's test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,10 @@ if (( for_tests )); then
   [[ -x /usr/sbin/sshd ]] || need_pkgs+=(openssh-server)
   have chromium || need_pkgs+=(chromium)
   have wrk || need_pkgs+=(wrk)
+  # The local guest's end-to-end test builds and boots a Debian guest under qemu (TCG).
+  have qemu-system-x86_64 || need_pkgs+=(qemu-system-x86)
+  have debootstrap || need_pkgs+=(debootstrap)
+  have mkfs.ext4 || need_pkgs+=(e2fsprogs)
 fi
 
 if (( ${#need_pkgs[@]} )); then

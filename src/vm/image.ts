@@ -264,8 +264,12 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
       } catch {
         /* no log */
       }
-      must(boot, `debootstrap from ${mirror}`);
-      throw new Error(debootstrapLog);
+      try {
+        must(boot, `debootstrap from ${mirror}`);
+      } catch (e) {
+        if (debootstrapLog) (e as Error).message += `\n  debootstrap.log ended with:\n  ${debootstrapLog}`;
+        throw e;
+      }
     }
     throwIfAborted(signal);
 

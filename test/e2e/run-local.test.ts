@@ -71,7 +71,8 @@ describe('benchsuite run kvm-docker --quick (local Docker candidate)', () => {
   it('stores summaries with CIs and the comparison with its Fieller CI', () => {
     const s = results.summaries.find((x) => x.target === 'kvm-docker' && x.metric === 'write_mbps');
     expect(s?.n).toBeGreaterThanOrEqual(3);
-    expect(s?.ci === null || (s.ci.low <= s.mean && s.mean <= s.ci.high)).toBe(true);
+    expect(s?.ci).not.toBeNull();
+    expect(s && s.ci && s.ci.low <= s.mean && s.mean <= s.ci.high).toBe(true);
     const c = results.comparisons.find((x) => x.metric === 'requests_per_sec');
     expect(c?.baseline).toBe('bare-metal');
     expect(c?.candidate).toBe('kvm-docker');

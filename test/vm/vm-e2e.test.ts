@@ -3,10 +3,14 @@
  * user's VM is never touched), boot it under TCG, SSH in, check dockerd, shut it down, boot again
  * from the cache. Never needs an accelerated VM. Nothing is left running (afterAll kills qemu).
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResults } from '../../src/results/model.js';
 import { SshMachine } from '../../src/targets/ssh.js';
+import { ROOT } from '../helpers/cli.js';
 import { imageReady } from '../../src/vm/image.js';
 import { ensureVm, vmDown, vmStatus, type VmConnection } from '../../src/vm/index.js';
 import { findQemuUsing, findTool, pidAlive } from '../../src/vm/proc.js';
@@ -113,6 +117,31 @@ describe.skipIf(!canRun)(`local VM end to end under TCG (cache ${CACHE})`, () =>
     expect(again.sshUrl).toBe(conn.sshUrl);
     await expect(ensureVm({ cacheDir: CACHE, settings: { cpus: 1 }, log })).rejects.toThrow(/already running with other settings.*vm down/);
   }, 5 * 60_000);
+
+  it('runs a quick kvm-docker scenario with the candidate in the guest\'s Docker: Isolated, labelled TCG', async () => {
+    const resultsDir = mkdtempSync(join(tmpdir(), 'bs-vm-results-'));
+    const reportsDir = mkdtempSync(join(tmpdir(), 'bs-vm-reports-'));
+    const t0 = performance.now();
+    const r = spawnSync(
+      process.execPath,
+      [join(ROOT, 'bin/benchsuite.js'), 'run', 'kvm-docker', '--quick', '--samples', '2', '--set', 'targets.kvm-docker.host=vm', '--results-dir', resultsDir, '--reports-dir', reportsDir],
+      { cwd: ROOT, env: { ...process.env, BENCHSUITE_CACHE_DIR: CACHE }, encoding: 'utf8', timeout: 15 * 60_000 },
+    );
+    timings.quickScenarioMs = since(t0);
+    expect(r.status, r.stderr).toBe(0);
+    const file = readdirSync(resultsDir).find((f) => f.endsWith('.json')) as string;
+    const results = JSON.parse(readFileSync(join(resultsDir, file), 'utf8')) as RunResults;
+    const cand = results.targets.find((t) => t.id === 'kvm-docker');
+    expect(cand?.kind).toBe('docker');
+    expect((cand?.fingerprint.vm as { accelerator?: string } | undefined)?.accelerator).toBe('tcg');
+    expect(cand?.fingerprint.bootId).not.toBe(readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim());
+    expect(results.samples.filter((x) => x.target === 'kvm-docker' && x.ok && !x.warmup).length).toBe(4);
+    const md = readFileSync(join(reportsDir, results.runId, 'table.md'), 'utf8');
+    const row = (md.split('\n').find((l) => /^\|\s*Kernel Security\s*\|/.test(l)) ?? '').split('|').map((c) => c.trim());
+    expect(row[3]).toMatch(/^Isolated/);
+    expect(md).toContain('emulated (TCG), not representative of KVM');
+    expect(readFileSync(join(reportsDir, results.runId, 'report.html'), 'utf8')).toContain('emulated (TCG), not representative of KVM');
+  }, 20 * 60_000);
 
   it('shuts down cleanly and leaves no qemu process', async () => {
     const { state } = await readState(paths.state);
