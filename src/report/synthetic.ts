@@ -190,7 +190,7 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
     workloadSpecs[w.id] =
       w.kind === 'dd'
         ? { kind: 'dd', title: w.title, blockSize: '1M', count: 256, sync: 'fdatasync', dropCaches: true }
-        : { kind: 'ab', title: w.title, requests: 30000, concurrency: 32, keepAlive: true, path: '/', responseBytes: 4096 };
+        : { kind: 'ab', title: w.title, requests: 30000, concurrency: 32, keepAlive: true, path: '/', responseBytes: 4096, serverWorkers: 1 };
   }
   const scenario: Scenario = {
     name: spec.name,

@@ -82,6 +82,8 @@ export const abSchema = z
     path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'a URL path such as / or /index.html').default('/'),
     /** Size of the static file the server returns. */
     responseBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(4096),
+    /** nginx worker processes (the same on every target). */
+    serverWorkers: z.number().int().min(1).max(64).default(1),
     /** Port the server listens on (127.0.0.1); default: a free port picked at run time. */
     port: z.number().int().min(1024).max(65535).optional(),
   })

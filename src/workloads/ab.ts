@@ -120,7 +120,7 @@ export class AbWorkload implements Workload {
     let lastError = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await pickPort(machine, this.spec.port);
-      const config = nginxConfig({ dir, port, listenAll: Boolean(bridge), workers: 1, user: isRoot ? { name: 'nobody', group: 'nogroup' } : undefined });
+      const config = nginxConfig({ dir, port, listenAll: Boolean(bridge), workers: this.spec.serverWorkers, user: isRoot ? { name: 'nobody', group: 'nogroup' } : undefined });
       await machine.writeFile(`${dir}/nginx.conf`, config);
       const env = await target.open(
         { workload: this.id, mounts: [{ path: dir, readOnly: false }], scratchDir: ctx.scratchDir, mainProcess: nginxArgv(dir), ports: [port] },
