@@ -1,7 +1,7 @@
 // Real fault injection against real runs: interrupts, kill -9, a killed container, a full disk,
 // a server that answers non-2xx, hung workloads. Nothing lost, nothing left behind.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startSshd } from '../helpers/sshd.js';
@@ -149,12 +149,16 @@ describe('target faults: recorded error, the other targets continue, exit 1', ()
     }
   }, 240_000);
 
-  it('a server that starts answering 404: samples rejected, recorded with the counts', async () => {
+  it('a server that starts answering 500: samples rejected, recorded with the counts', async () => {
     const file = writeScenario(twoTargets('samples: 6\nwarmup: 0', AB));
     const run = startRun([file]);
     await waitFor('first ab sample', () => run.samples().length >= 1);
     const runId = run.runId() as string;
-    rmSync(`${SCRATCH}/${runId}/host/http-ab/www/index.html`);
+    // Reconfigure the running bare-metal nginx to fail every request, and reload it (SIGHUP).
+    const dir = `${SCRATCH}/${runId}/host/http-ab`;
+    const conf = readFileSync(`${dir}/nginx.conf`, 'utf8');
+    writeFileSync(`${dir}/nginx.conf`, conf.replace(/location \/ \{\s*\}/, 'location / { return 500; }'));
+    process.kill(Number(readFileSync(`${dir}/nginx.pid`, 'utf8').trim()), 'SIGHUP');
     const r = await run.done;
     expect(r.code, r.stderr).toBe(1);
     const results = readResults(run);
@@ -163,6 +167,7 @@ describe('target faults: recorded error, the other targets continue, exit 1', ()
     expect(rejected[0]?.error).toMatch(/non-2xx/);
     expect(rejected[0]?.details?.non2xx).toBeGreaterThan(0);
     expect(results.samples.filter((s) => s.target === 'docker' && s.ok).length).toBe(6);
+    expect(results.summaries.find((s) => s.target === 'host' && s.metric === 'requests_per_sec')?.failed).toBe(rejected.length);
     nothingLeft(runId);
   }, 240_000);
 
