@@ -4,7 +4,7 @@
  *
  * Rows: each workload's primary metric (optionally the secondary metrics too), then a Kernel Security row.
  * Columns: "Metric", the baseline's label, each candidate's label, then one Difference column per candidate
- * (candidate vs baseline). Labels come from the scenario; nothing is hard-coded.
+ * (candidate vs baseline). Labels come from the scenario, never from the code.
  */
 import { formatKernelSecurity, kernelSecurity } from '../env/kernel-security.js';
 import type { MetricInfo, RunResults, SummaryRecord } from '../results/model.js';
