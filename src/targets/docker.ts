@@ -6,6 +6,7 @@
 import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
+import { ExecSession } from './exec-session.js';
 import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
@@ -91,10 +92,13 @@ export class DockerTarget implements Target {
       if (mk.exitCode !== 0) throw new Error(`target ${this.id}: ${formatExecFailure(mk)}`);
     }
     let closed = false;
+    // On this host, samples go through one shell kept open in the container (no docker CLI start per sample).
+    const session = machine.kind === 'local' ? new ExecSession(['docker', 'exec', '-i', containerId, 'sh']) : undefined;
     return {
       scratchDir,
       containerId,
       exec: async (cmd: string[], options: ExecOptions = {}): Promise<ExecResult> => {
+        if (session?.usable && options.input === undefined) return session.exec(cmd, options);
         // Killing the docker CLI does not stop the process in the container: `timeout` inside does.
         const inner = options.timeoutMs !== undefined ? ['timeout', '-s', 'KILL', `${Math.ceil(options.timeoutMs / 1000)}s`, ...cmd] : cmd;
         const res = await machine.exec(['docker', 'exec', ...(options.input !== undefined ? ['-i'] : []), containerId, ...inner], {
@@ -115,6 +119,7 @@ export class DockerTarget implements Target {
       close: async () => {
         if (closed) return;
         closed = true;
+        session?.close();
         await machine.exec(['docker', 'rm', '-f', '-v', containerId], { timeoutMs: 60_000 });
       },
     } as Environment;
