@@ -319,7 +319,7 @@ export function overheadMarkdown(r: OverheadResult): string {
     `- The first SSH command, which opens the master connection, took ${ms(r.firstSshMs)} (n = 1); every later one reuses it.`,
     `- A new SSH connection per sample would cost ${ms(fresh.median)} median instead of ${ms(mux.median)} ` +
       `(×${(fresh.median / mux.median).toFixed(1)}); a new container per sample ${ms(drun.median)} instead of ${ms(dexec.median)} for ` +
-      `\`docker exec\` (×${(drun.median / dexec.median).toFixed(1)}) — and would put container start-up next to every sample.`,
+      `the container's kept-open shell (×${(drun.median / dexec.median).toFixed(1)}) — and would put container start-up next to every sample.`,
     `- Parsing alone (n = ${pa.n}): ab report ${mmm(pa, ms)}, dd output ${mmm(pd, ms)}; appending one sample with fsync ${mmm(ap, ms)}. ` +
       'The fsync dominates and varies with the shared disk.',
   );
