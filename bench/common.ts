@@ -4,14 +4,16 @@
  * container, sshd or scratch file behind) and the servers the benches need (nginx with benchsuite's
  * generated config, a throw-away sshd on 127.0.0.1).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { quantileSorted } from '../src/stats/index.js';
 import { spawnBackground } from '../src/targets/process.js';
 import type { BackgroundProcess } from '../src/targets/types.js';
-import { freeLocalPort } from '../src/workloads/ab.js';
+import { freeLocalPort } from '../src/util/net.js';
+import { descendants, readProcStat } from '../src/util/proc.js';
+import { startLoopbackSshd, type LoopbackSshd } from '../support/loopback-sshd.js';
 import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from '../src/workloads/nginx-config.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -245,41 +247,10 @@ export const sleep = (msec: number): Promise<void> => new Promise((r) => setTime
 // ---------------------------------------------------------------------------------------------
 // Processes
 
-/** pid's descendants, from /proc. */
-export function descendants(pid: number): number[] {
-  const kids = new Map<number, number[]>();
-  for (const d of readdirSync('/proc')) {
-    if (!/^\d+$/.test(d)) continue;
-    try {
-      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = kids.get(ppid) ?? [];
-      list.push(Number(d));
-      kids.set(ppid, list);
-    } catch {
-      /* exited meanwhile */
-    }
-  }
-  const out: number[] = [];
-  const visit = (p: number): void => {
-    for (const c of kids.get(p) ?? []) {
-      out.push(c);
-      visit(c);
-    }
-  };
-  visit(pid);
-  return out;
-}
-
 /** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
 export function cpuSecondsOf(pid: number): number {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100; // utime, stime in USER_HZ (100)
-  } catch {
-    return 0;
-  }
+  const f = readProcStat(pid);
+  return f ? (Number(f[11]) + Number(f[12])) / 100 : 0; // utime, stime in USER_HZ (100)
 }
 
 function killTree(pid: number | undefined): void {
@@ -372,81 +343,13 @@ function findMaster(dir: string): number {
 // ---------------------------------------------------------------------------------------------
 // A throw-away sshd on 127.0.0.1
 
-export interface BenchSshd {
-  url: string;
-  port: number;
-  identityFile: string;
-  knownHostsFile: string;
-  stop(): Promise<void>;
-}
+export type BenchSshd = LoopbackSshd;
 
-/**
- * OpenSSH server on 127.0.0.1 with fresh host and user keys. With `cleanHome` (the default) the session's
- * HOME is an empty directory: bash sources ~/.bashrc for every command sshd runs, and root's rc on this
- * machine takes seconds — a cost every remote command would pay.
- */
+/** The loopback sshd the tests use too, stopped and removed by the bench's cleanup (also on Ctrl-C). */
 export async function startSshd(o: { cleanHome?: boolean } = {}): Promise<BenchSshd> {
-  const dir = mkdtempSync(join(os.tmpdir(), 'bs-bench-sshd-'));
-  const removeDir = onCleanup(`sshd dir ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
-  mkdirSync('/run/sshd', { recursive: true });
-  const hostKey = join(dir, 'host_key');
-  const userKey = join(dir, 'user_key');
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'benchsuite-bench', '-f', hostKey]);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'benchsuite-bench', '-f', userKey]);
-  writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${userKey}.pub`));
-  const home = join(dir, 'home');
-  mkdirSync(home);
-  const port = await freeLocalPort();
-  const knownHostsFile = join(dir, 'known_hosts');
-  writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${readFileSync(`${hostKey}.pub`, 'utf8')}`);
-  const args = [
-    '-D', '-e', '-f', '/dev/null', '-p', String(port),
-    '-o', 'ListenAddress=127.0.0.1',
-    '-o', `HostKey=${hostKey}`,
-    '-o', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
-    '-o', `PidFile=${join(dir, 'sshd.pid')}`,
-    '-o', 'StrictModes=no',
-    '-o', 'PermitRootLogin=prohibit-password',
-    '-o', 'MaxSessions=100',
-    '-o', 'MaxStartups=100',
-  ];
-  if (o.cleanHome !== false) args.push('-o', `SetEnv=HOME=${home}`);
-  const child: ChildProcess = spawn('/usr/sbin/sshd', args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
-  let err = '';
-  child.stderr?.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-2000)));
-  const stopSshd = onCleanup('sshd', async () => {
-    if (child.exitCode === null && child.signalCode === null) {
-      const gone = new Promise((r) => child.once('exit', r));
-      killTree(child.pid);
-      await Promise.race([gone, sleep(3000)]);
-    }
-  });
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const r = await new Promise<boolean>((resolve) => {
-      const s = spawn('ssh-keyscan', ['-p', String(port), '-T', '2', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'ignore'] });
-      let out = '';
-      s.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      s.on('close', () => resolve(out.includes('ssh-ed25519')));
-    });
-    if (r) break;
-    if (child.exitCode !== null || Date.now() > deadline) {
-      await stopSshd();
-      await removeDir();
-      throw new Error(`sshd did not start on 127.0.0.1:${port}: ${err.trim().slice(-300)}`);
-    }
-    await sleep(100);
-  }
-  return {
-    url: `ssh://root@127.0.0.1:${port}`,
-    port,
-    identityFile: userKey,
-    knownHostsFile,
-    stop: async () => {
-      await stopSshd();
-      await removeDir();
-    },
-  };
+  const sshd = await startLoopbackSshd({ ...o, prefix: 'bs-bench-sshd' });
+  const dispose = onCleanup('sshd', () => sshd.dispose());
+  return { ...sshd, stop: dispose };
 }
 
 /** Remove every container this bench process labelled (a last resort; DockerTarget closes its own). */

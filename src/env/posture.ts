@@ -282,9 +282,9 @@ function rowsFor(results: RunResults, t: TargetRecord): Row[] {
   return rows;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+import { escapeHtml } from '../util/html.js';
+
+export { escapeHtml };
 
 /** A table cell in Markdown: no line breaks, pipes and backslashes escaped, HTML-significant < > & neutralised. */
 function mdCell(text: string): string {

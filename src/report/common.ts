@@ -202,9 +202,7 @@ export function slug(text: string, max = 64): string {
   return (s || 'x').slice(0, max).replace(/-+$/g, '') || 'x';
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
-}
+export { escapeHtml } from '../util/html.js';
 
 /** Error the user can fix (bad path, bad option, not a results file): exit code 2, message names the fix. */
 export class ReportInputError extends Error {

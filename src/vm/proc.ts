@@ -3,6 +3,7 @@
  * processes use a given disk image, waiting with an abort signal, progress lines with elapsed time.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { procStatFields } from '../util/proc.js';
 import { basename, join } from 'node:path';
 
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -41,8 +42,7 @@ export function pidAlive(pid: number): boolean {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
+    const state = procStatFields(readFileSync(`/proc/${pid}/stat`, 'utf8'))[0];
     return state !== 'Z' && state !== 'X';
   } catch {
     return false;

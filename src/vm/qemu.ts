@@ -4,7 +4,7 @@
  */
 import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { runProcess } from '../targets/process.js';
 import { findTool, qemuEscape } from './proc.js';
 import type { AccelChoice, Accelerator, VmPaths, VmSettings } from './settings.js';
@@ -149,19 +149,8 @@ export async function bootFirstWorking(
   throw new Error(`the guest did not boot:\n  ${failures.join('\n  ')}`);
 }
 
-/** A free TCP port on 127.0.0.1 (there is a small race until qemu binds it; the caller retries). */
-export function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const a = srv.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
+// A free port: there is a small race until qemu binds it; the caller retries.
+export { freeLocalPort } from '../util/net.js';
 
 /** Start qemu daemonized; returns its pid (from -pidfile). Throws with qemu's message on failure. */
 export async function startQemu(argv: string[], paths: Pick<VmPaths, 'pidFile' | 'qmpSocket'>, signal?: AbortSignal): Promise<number> {

@@ -3,7 +3,8 @@
  * container's main process, with the same generated config); `ab`, the client, runs on the target's
  * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
  */
-import { createServer } from 'node:net';
+import { freeLocalPort } from '../util/net.js';
+import { procStatFields } from '../util/proc.js';
 import type { MetricInfo } from '../results/model.js';
 import type { AbSpec } from '../scenario/schema.js';
 import { formatExecFailure, type Machine } from '../targets/types.js';
@@ -32,9 +33,7 @@ export function withClientCpu(argv: string[]): string[] {
 export function clientCpuSeconds(stderr: string): number | undefined {
   const line = stderr.split('\n').find((l) => l.startsWith(CLIENT_CPU_MARK));
   if (!line) return undefined;
-  const stat = line.slice(CLIENT_CPU_MARK.length);
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After ")": state(3) ppid … utime(14) stime(15) cutime(16) cstime(17) → indexes 13, 14 from field 3.
+  const fields = procStatFields(line.slice(CLIENT_CPU_MARK.length));
   const cutime = Number(fields[13]);
   const cstime = Number(fields[14]);
   return Number.isFinite(cutime) && Number.isFinite(cstime) ? (cutime + cstime) / 100 : undefined;
@@ -43,17 +42,7 @@ export function clientCpuSeconds(stderr: string): number | undefined {
 /** A sample whose client used at least this share of one core is flagged: the client may be the bottleneck. */
 export const CLIENT_SATURATION = 0.9;
 
-/** A free TCP port on this host's loopback. */
-export function freeLocalPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (typeof addr === 'object' && addr ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
+export { freeLocalPort };
 
 /** Ports handed out in this process: two servers of one run must never share one. */
 const handedOut = new Set<string>();
