@@ -1,9 +1,9 @@
 // The cost of hardening: three Docker configurations on this host, each candidate against the baseline.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { readOnlyResults, runCli, tempDir } from '../helpers/cli.js';
 
 describe('benchsuite run hardening --quick', () => {
   const resultsDir = tempDir('hardening-results');
@@ -16,8 +16,7 @@ describe('benchsuite run hardening --quick', () => {
     const r = await runCli(['run', 'hardening', '--quick', '--samples', '2', '--results-dir', resultsDir, '--reports-dir', reportsDir]);
     code = r.code;
     stderr = r.stderr;
-    const f = readdirSync(resultsDir).find((x) => x.endsWith('.json')) as string;
-    results = JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as RunResults;
+    results = readOnlyResults(resultsDir);
   }, 240_000);
 
   it('runs and renders three target columns, each candidate against the baseline', () => {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
-import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { readOnlyResults, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 
 describe('benchsuite run kvm-docker --quick (local Docker candidate)', () => {
   const resultsDir = tempDir('results');
@@ -15,8 +15,7 @@ describe('benchsuite run kvm-docker --quick (local Docker candidate)', () => {
 
   beforeAll(async () => {
     r = await runCli(['run', 'kvm-docker', '--quick', '--results-dir', resultsDir, '--reports-dir', reportsDir]);
-    const json = readdirSync(resultsDir).filter((f) => f.endsWith('.json'));
-    results = JSON.parse(readFileSync(join(resultsDir, json[0] as string), 'utf8')) as RunResults;
+    results = readOnlyResults(resultsDir);
   }, 240_000);
 
   it('exits 0 and writes exactly one results file, plus its sample log', () => {

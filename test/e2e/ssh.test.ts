@@ -1,11 +1,11 @@
 // SSH targets against a real sshd on 127.0.0.1 (generated keys, non-default port).
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
 import { SshMachine } from '../../src/targets/ssh.js';
 import { ConnectionError } from '../../src/targets/types.js';
-import { runCli, tempDir } from '../helpers/cli.js';
+import { readOnlyResults, runCli, tempDir } from '../helpers/cli.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 
@@ -102,8 +102,7 @@ warmup: 0
     const r = await runCli(['run', file, '--results-dir', resultsDir, '--reports-dir', tempDir('ssh-reports')]);
     code = r.code;
     stderr = r.stderr;
-    const f = readdirSync(resultsDir).find((x) => x.endsWith('.json')) as string;
-    results = JSON.parse(readFileSync(join(resultsDir, f), 'utf8')) as RunResults;
+    results = readOnlyResults(resultsDir);
   }, 240_000);
 
   it('runs through SSH for real, visible in the results', () => {

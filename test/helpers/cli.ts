@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import type { RunResults } from '../../src/results/model.js';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -32,4 +33,11 @@ export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; cwd?: st
 
 export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `bs-test-${prefix}-`));
+}
+
+/** The results file of the one run written into `dir`. */
+export function readOnlyResults(dir: string): RunResults {
+  const file = readdirSync(dir).find((f) => f.endsWith('.json'));
+  if (!file) throw new Error(`no results file in ${dir}`);
+  return JSON.parse(readFileSync(join(dir, file), 'utf8')) as RunResults;
 }
