@@ -217,11 +217,10 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
     }
     for (const m of machines) await m.close().catch(() => undefined);
     progress.stop();
-    for (const t of targets) {
-      const ab = results.samples.filter((s) => s.target === t.id && s.ok && !s.warmup && s.details?.clientSaturated !== undefined);
-      const saturated = ab.filter((s) => s.details?.clientSaturated === true).length;
-      if (saturated > 0) {
-        results.notes.push(`${t.id}: the ab client used ≥ 90 % of a core in ${saturated} of ${ab.length} samples — there the client, not the server, may set the rate`);
+    for (const w of workloads) {
+      for (const t of targets) {
+        const mine = results.samples.filter((s) => s.workload === w.id && s.target === t.id && s.ok && !s.warmup);
+        for (const note of w.notes?.(mine) ?? []) results.notes.push(`${w.id} · ${t.id}: ${note}`);
       }
     }
     const failed = results.samples.some((s) => !s.ok && !s.warmup);

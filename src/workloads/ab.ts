@@ -5,7 +5,7 @@
  */
 import { freeLocalPort } from '../util/net.js';
 import { procStatFields } from '../util/proc.js';
-import type { MetricInfo } from '../results/model.js';
+import type { MetricInfo, Sample } from '../results/model.js';
 import type { AbSpec } from '../scenario/schema.js';
 import { formatExecFailure, type Machine } from '../targets/types.js';
 import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from './nginx-config.js';
@@ -90,6 +90,14 @@ export class AbWorkload implements Workload {
       m('p99_ms', `${this.title}: p99 latency`, 'ms', false),
       m('transfer_kbps', `${this.title}: transfer rate`, 'KB/s', true),
     ];
+  }
+
+  notes(samples: Sample[]): string[] {
+    const measured = samples.filter((s) => s.details?.clientSaturated !== undefined);
+    const saturated = measured.filter((s) => s.details?.clientSaturated === true).length;
+    return saturated > 0
+      ? [`the ab client used ≥ 90 % of a core in ${saturated} of ${measured.length} samples — there the client, not the server, may set the rate`]
+      : [];
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {

@@ -2,7 +2,7 @@
  * The workload contract (the PerfKit life cycle): prepare on a target → samples → cleanup.
  * Adding fio or wrk means one new file implementing Workload and a schema entry.
  */
-import type { MetricInfo } from '../results/model.js';
+import type { MetricInfo, Sample } from '../results/model.js';
 import type { Environment, Target } from '../targets/types.js';
 
 export interface WorkloadContext {
@@ -43,4 +43,6 @@ export interface Workload {
   readonly kind: string;
   metrics(): MetricInfo[];
   prepare(ctx: WorkloadContext): Promise<PreparedWorkload>;
+  /** What the results should say about one target's finished samples of this workload (e.g. a saturated client). */
+  notes?(samples: Sample[]): string[];
 }
