@@ -6,7 +6,7 @@
 import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
-import { ExecSession } from './exec-session.js';
+import { ExecSession, withContainerTimeout } from './exec-session.js';
 import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
@@ -99,8 +99,7 @@ export class DockerTarget implements Target {
       containerId,
       exec: async (cmd: string[], options: ExecOptions = {}): Promise<ExecResult> => {
         if (session?.usable && options.input === undefined) return session.exec(cmd, options);
-        // Killing the docker CLI does not stop the process in the container: `timeout` inside does.
-        const inner = options.timeoutMs !== undefined ? ['timeout', '-s', 'KILL', `${Math.ceil(options.timeoutMs / 1000)}s`, ...cmd] : cmd;
+        const inner = withContainerTimeout(cmd, options.timeoutMs);
         const res = await machine.exec(['docker', 'exec', ...(options.input !== undefined ? ['-i'] : []), containerId, ...inner], {
           ...options,
           timeoutMs: options.timeoutMs !== undefined ? options.timeoutMs + 5000 : undefined,

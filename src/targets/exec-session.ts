@@ -9,6 +9,11 @@ import { randomBytes } from 'node:crypto';
 import { quoteCommandLine } from './quote.js';
 import type { ExecOptions, ExecResult } from './types.js';
 
+/** Killing the docker CLI does not stop a process in the container: `timeout` inside it does. */
+export function withContainerTimeout(argv: string[], timeoutMs?: number): string[] {
+  return timeoutMs !== undefined ? ['timeout', '-s', 'KILL', `${Math.ceil(timeoutMs / 1000)}s`, ...argv] : argv;
+}
+
 interface Pending {
   resolve: (r: { stdout: string; stderr: string; exitCode: number | null }) => void;
 }
@@ -73,7 +78,7 @@ export class ExecSession {
     const started = performance.now();
     if (this.dead) return { argv, stdout: '', stderr: 'the container shell has exited', exitCode: null, timedOut: false, aborted: false, durationMs: 0 };
     // `timeout` inside the container kills the command itself; the session survives it.
-    const cmd = options.timeoutMs !== undefined ? ['timeout', '-s', 'KILL', `${Math.ceil(options.timeoutMs / 1000)}s`, ...argv] : argv;
+    const cmd = withContainerTimeout(argv, options.timeoutMs);
     const line = `${quoteCommandLine(cmd)} </dev/null; printf '\\n${this.marker} %d\\n' $?; printf '\\n${this.marker}\\n' >&2\n`;
     let aborted = false;
     let hung = false;
