@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import { listScenarioFiles, loadScenario } from '../scenario/load.js';
 import { quickScenario } from '../scenario/quick.js';
-import type { Scenario } from '../scenario/schema.js';
+import { scenarioSchema, type Scenario } from '../scenario/schema.js';
 import { runScenario } from '../runner/run.js';
 import { createProgress } from '../runner/progress.js';
 import { findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
@@ -23,13 +23,26 @@ import { registerDoctorCommand } from './doctor.js';
 import { registerVmCommands } from './vm-commands.js';
 import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
 import { resultsPath } from '../results/store.js';
+import { ensureOutputDir } from './output-dir.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const positiveInt = (name: string) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} ${v}: expected a whole number >= 0`);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 0) throw new InputError(`${name} ${v}: expected a whole number >= 0`);
+  return n;
+};
+/** A flag that sets a scenario field is checked against that field's schema, and the flag is named (not the file). */
+const scenarioFieldInt = (name: string, field: 'samples' | 'warmup') => (v: string): number => {
+  const n = positiveInt(name)(v);
+  const r = scenarioSchema.shape[field].safeParse(n);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const range =
+      issue?.code === 'too_small' ? `at least ${String(issue.minimum)}` : issue?.code === 'too_big' ? `at most ${String(issue.maximum)}` : (issue?.message ?? 'out of range');
+    throw new InputError(`${name} ${v}: must be ${range} (it sets the scenario's ${field}); e.g. ${name} ${field === 'samples' ? 10 : 1}`);
+  }
   return n;
 };
 
@@ -59,7 +72,9 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
 }
 
 async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv: string[]): Promise<number> {
-  const resultsDir = resolve(flags.resultsDir);
+  // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
+  const resultsDir = ensureOutputDir(flags.resultsDir, '--results-dir');
+  if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
   let resume;
   let scenario: Scenario;
   let file: string | undefined;
@@ -143,8 +158,8 @@ export function buildProgram(argv: string[]): Command {
     .command('run')
     .description('run a scenario: warmups, interleaved samples on every target, results file, table and reports')
     .argument('[scenario]', 'a shipped scenario name (see `benchsuite list`) or a path to a .yaml file')
-    .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', positiveInt('--samples'))
-    .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', positiveInt('--warmup'))
+    .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', scenarioFieldInt('--samples', 'samples'))
+    .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', scenarioFieldInt('--warmup', 'warmup'))
     .option('--quick', 'shrink sizes and counts for a smoke run of under a minute')
     .option('--set <path=value>', 'override a scenario field, e.g. targets.kvm-docker.host=ssh://bench@vps.example (repeatable)', collect, [])
     .option('--results-dir <dir>', 'where results/<runId>.json and the sample log go', 'results')

@@ -19,6 +19,8 @@ import { loadHistory, renderHistory } from '../report/history.js';
 import { loadResults } from '../report/load.js';
 import { DEFAULT_FORMATS, REPORT_FORMATS, defaultOutDir, parseFormats, renderReports } from '../report/render.js';
 import { renderTerminalTable } from '../report/text.js';
+import { InputError } from '../scenario/errors.js';
+import { ensureOutputDir } from './output-dir.js';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -44,6 +46,16 @@ async function guarded(io: CommandIo, body: () => Promise<number>): Promise<numb
   }
 }
 
+/** An output directory that cannot be created is an input error naming the flag (exit 2), before anything is written. */
+function ensureOut(dir: string, flag: string): void {
+  try {
+    ensureOutputDir(dir, flag);
+  } catch (e) {
+    if (e instanceof InputError) throw new ReportInputError(e.message);
+    throw e;
+  }
+}
+
 function parseTolerance(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_TOLERANCE_PCT;
   const n = typeof value === 'number' ? value : Number(String(value).replace(/%$/, '').trim());
@@ -64,6 +76,7 @@ export async function reportCommand(files: string[], flags: ReportFlags = {}, io
     // Load everything first, so a bad file fails before anything is written.
     const loaded = [];
     for (const f of files) loaded.push(await loadResults(f));
+    ensureOut(flags.out ?? 'reports', '--out');
     for (const results of loaded) {
       const outDir = flags.out
         ? loaded.length > 1
@@ -117,6 +130,7 @@ export async function historyCommand(dir: string, flags: HistoryFlags = {}, io: 
     const tolerancePct = flags.tolerance === undefined ? undefined : parseTolerance(flags.tolerance);
     const load = await loadHistory(dir);
     const outDir = flags.out ?? path.join('reports', 'history');
+    ensureOut(outDir, '--out');
     const metrics = splitList(flags.metric);
     const report = await renderHistory(load, { outDir, metrics, ...(tolerancePct === undefined ? {} : { tolerancePct }) });
     io.stdout(report.text);
