@@ -24,6 +24,8 @@ import { registerVmCommands } from './vm-commands.js';
 import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
 import { resultsPath } from '../results/store.js';
 import { ensureOutputDir } from './output-dir.js';
+import { addCommandHelp, configureProgramHelp, EXIT_CODES } from './help.js';
+import { PACKAGE_VERSION } from '../paths.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
@@ -150,14 +152,19 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
 export function buildProgram(argv: string[]): Command {
   const program = new Command('benchsuite')
     .description('What does Docker, KVM or container hardening cost against bare metal? Real dd and ab runs, with confidence intervals and provenance.')
-    .version('0.1.0')
-    .showHelpAfterError()
+    .version(PACKAGE_VERSION)
+    // A short pointer, not the whole help, after a usage error (commander adds "Did you mean …?").
+    .showHelpAfterError('(add --help for usage, examples and exit codes)')
     .exitOverride();
+  configureProgramHelp(program);
+  program.addHelpText('after', `\nStart with: benchsuite list, then benchsuite doctor kvm-docker, then benchsuite run kvm-docker.\n\nExit codes:\n  ${[EXIT_CODES.ok, EXIT_CODES.failed, EXIT_CODES.input, EXIT_CODES.interrupted].join('\n  ')}\n  (compare also exits 1 on a regression and 3 when inconclusive with --strict)\n`);
 
   program
     .command('run')
     .description('run a scenario: warmups, interleaved samples on every target, results file, table and reports')
-    .argument('[scenario]', 'a shipped scenario name (see `benchsuite list`) or a path to a .yaml file')
+    // Required unless --resume names the run to continue; the usage says so.
+    .argument('[scenario]', 'a shipped scenario name (see `benchsuite list`) or a path to a .yaml file; required unless --resume')
+    .usage('[options] <scenario> | --resume <runId>')
     .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', scenarioFieldInt('--samples', 'samples'))
     .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', scenarioFieldInt('--warmup', 'warmup'))
     .option('--quick', 'shrink sizes and counts for a smoke run of under a minute')
@@ -230,10 +237,22 @@ export function buildProgram(argv: string[]): Command {
   registerDoctorCommand(program, async (nameOrPath, sets) => (await loadScenario(nameOrPath, sets)).scenario);
   registerVmCommands(program);
   program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+  addCommandHelp(program);
   return program;
 }
 
+/** `benchsuite list | head`: the reader went away; stop quietly instead of an EPIPE stack trace. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const program = buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -6,6 +6,12 @@ import { homedir, totalmem, cpus as hostCpus } from 'node:os';
 import { join } from 'node:path';
 
 export type Accelerator = 'kvm' | 'tcg';
+
+/**
+ * How long the first guest build takes (debootstrap, kernel, disk image): measured 626–694 s on the
+ * 2-core machine benchsuite is developed on. README, docs/vm.md and `vm up --help` quote this one figure.
+ */
+export const FIRST_BUILD_TIME = 'about 10–12 minutes';
 export type AccelChoice = 'auto' | Accelerator;
 
 /**

@@ -55,3 +55,26 @@ describe('flags that set scenario fields are blamed, not the scenario file', () 
     expect(r.stderr).not.toMatch(/\.yaml/);
   });
 });
+
+describe('pipes and typos', () => {
+  it('`benchsuite list | head -1` ends quietly: no EPIPE stack trace, exit 0', async () => {
+    const { spawn } = await import('node:child_process');
+    const { BIN, ROOT } = await import('../helpers/cli.js');
+    // A shell pipeline as the user types it; head exits after one line and closes the pipe.
+    const child = spawn('bash', ['-c', `set -o pipefail; node ${JSON.stringify(BIN)} list | head -1 >/dev/null; echo "rc=\${PIPESTATUS[0]}" >&2`], { cwd: ROOT });
+    let stderr = '';
+    child.stderr.on('data', (d) => (stderr += d));
+    await new Promise((r) => child.on('close', r));
+    expect(stderr).not.toMatch(/EPIPE|at .*\(node:/);
+    expect(stderr).toContain('rc=0');
+  });
+
+  it('an unknown command gets a short error and a suggestion, not the whole help', async () => {
+    const r = await runCli(['lst'], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("unknown command 'lst'");
+    expect(r.stderr).toContain('Did you mean list?');
+    expect(r.stderr).not.toContain('Commands:');
+    expect(r.stderr.split('\n').filter(Boolean).length).toBeLessThanOrEqual(3);
+  });
+});
