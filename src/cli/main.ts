@@ -13,7 +13,7 @@ import { createProgress } from '../runner/progress.js';
 import { findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
 import { killAllChildren } from '../targets/process.js';
 import { LocalMachine } from '../targets/local.js';
-import { createTargets } from '../targets/factory.js';
+import { createTargets, explainAutoHost, realAutoHostDeps, type AutoHostDeps } from '../targets/factory.js';
 import { buildWorkloadImage, ensureWorkloadImage, DEFAULT_IMAGE } from '../image/workload-image.js';
 import { loadResults } from '../report/load.js';
 import { renderReports } from '../report/render.js';
@@ -149,6 +149,23 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
   }
 }
 
+/**
+ * `doctor`: say which way each `host: auto` target goes and why (without booting anything), then let the
+ * checks look at that host.
+ */
+async function explainAutoTargets(scenario: Scenario, deps?: AutoHostDeps): Promise<Scenario> {
+  const auto = Object.entries(scenario.targets).filter(([, t]) => t.host === 'auto');
+  if (!auto.length) return scenario;
+  const e = explainAutoHost(deps ?? (await realAutoHostDeps()));
+  const targets = { ...scenario.targets };
+  for (const [id, t] of auto) {
+    process.stdout.write(`auto ${id}: host auto → ${e.host === 'vm' ? 'the local guest (KVM)' : 'this host (no KVM guest)'}: ${e.reason}\n`);
+    targets[id] = { ...t, host: e.host };
+  }
+  process.stdout.write('\n');
+  return { ...scenario, targets };
+}
+
 export function buildProgram(argv: string[]): Command {
   const program = new Command('benchsuite')
     .description('What does Docker, KVM or container hardening cost against bare metal? Real dd and ab runs, with confidence intervals and provenance.')
@@ -207,7 +224,7 @@ export function buildProgram(argv: string[]): Command {
       if (scenarioArg) {
         const { scenario } = await loadScenario(scenarioArg, flags.set);
         root = flags.scratchRoot ?? scenario.scratchRoot;
-        const created = await createTargets(scenario, 'clean');
+        const created = await createTargets(scenario, 'clean', { autoWithoutBoot: true });
         machines.push(...created.machines);
       } else machines.push(new LocalMachine());
       let removed = 0;
@@ -234,7 +251,7 @@ export function buildProgram(argv: string[]): Command {
     });
 
   registerReportCommands(program);
-  registerDoctorCommand(program, async (nameOrPath, sets) => (await loadScenario(nameOrPath, sets)).scenario);
+  registerDoctorCommand(program, async (nameOrPath, sets) => explainAutoTargets((await loadScenario(nameOrPath, sets)).scenario));
   registerVmCommands(program);
   program.addOption(new Option('--debug', 'print stack traces').hideHelp());
   addCommandHelp(program);

@@ -131,6 +131,8 @@ export interface VmPaths {
   pidFile: string;
   serialLog: string;
   qmpSocket: string;
+  /** Does this host run guests with KVM? The verdict of the last try, valid until the next boot (`host: auto`). */
+  kvmVerdict: string;
 }
 
 export function vmPaths(cacheDir: string = defaultCacheDir()): VmPaths {
@@ -150,5 +152,6 @@ export function vmPaths(cacheDir: string = defaultCacheDir()): VmPaths {
     pidFile: join(cacheDir, 'qemu.pid'),
     serialLog: join(cacheDir, 'serial.log'),
     qmpSocket: join(cacheDir, 'qmp.sock'),
+    kvmVerdict: join(cacheDir, 'kvm-verdict.json'),
   };
 }
