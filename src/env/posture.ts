@@ -8,6 +8,7 @@
  * Reads only RunResults (also months-old files, or fingerprints from another collector): every field is
  * read defensively and a missing one is reported as not recorded, never guessed.
  */
+import { ranAs } from './what-ran.js';
 import { isUnknown, type RunResults, type TargetRecord } from '../results/model.js';
 import { CAPABILITY_NAMES, DOCKER_DEFAULT_CAPABILITIES, sortCapabilities } from './capabilities.js';
 import { compareKernels, formatKernelSecurity } from './kernel-security.js';
@@ -303,7 +304,9 @@ function mdText(text: string): string {
 
 function labelOf(results: RunResults, t: TargetRecord): string {
   const fromScenario = results.scenario?.targets?.[t.id]?.label;
-  return typeof fromScenario === 'string' && fromScenario ? fromScenario : t.label || t.id;
+  const declared = typeof fromScenario === 'string' && fromScenario ? fromScenario : t.label || t.id;
+  // What ran, when it is not what the label claims (what-ran.ts), as every report heads the column.
+  return ranAs(results, t.id, declared)?.label ?? declared;
 }
 
 function orderedTargets(results: RunResults): TargetRecord[] {

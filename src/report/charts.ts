@@ -16,7 +16,7 @@ const resvg = (): typeof import('@resvg/resvg-js') => requireCjs('@resvg/resvg-j
 import type { MetricInfo, RunResults } from '../results/model.js';
 import { ResultsIndex, TCG_LABEL, confidencePct, orderedMetrics, orderedTargets, slug, tcgNote, type TargetView } from './common.js';
 import { buildTableModel, type MetricRow, type TableModel } from './table-model.js';
-import { ranAs } from './what-ran.js';
+import { ranAs } from '../env/what-ran.js';
 import { installTextMetrics } from './text-metrics.js';
 
 export const CHART_FONT = 'DejaVu Sans';

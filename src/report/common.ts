@@ -2,7 +2,7 @@
  * Small helpers shared by every report format: target order and labels, the TCG label, metric lookup,
  * sample extraction and number formatting. Everything reads a RunResults and nothing else.
  */
-import { ranAs } from './what-ran.js';
+import { ranAs } from '../env/what-ran.js';
 import type { ComparisonRecord, MetricInfo, RunResults, Sample, SummaryRecord, TargetRecord } from '../results/model.js';
 
 /** The exact wording every report uses for results measured in a TCG (software-emulated) guest. */

@@ -25,7 +25,7 @@ import {
   type TargetView,
 } from './common.js';
 import { environmentDifferences as postureEnvironmentDifferences } from './posture-bridge.js';
-import { ranAs, type RanAs } from './what-ran.js';
+import { ranAs, type RanAs } from '../env/what-ran.js';
 
 export type NoteKind =
   | 'ran-as'

@@ -5,7 +5,7 @@
  *   - a qemu guest without KVM            → "KVM + Docker (emulated, TCG)" (or "KVM (emulated, TCG)").
  * targetLabel() in common.ts asks this module, so every writer (terminal, Markdown, CSV, HTML, charts, JSON
  * summary, exports, compare, history) heads the column the same way; the table model's first footnote says why.
- * Reads only the RunResults (no imports from the rest of src/report, so common.ts can import it).
+ * Lives beside kernel-security.ts (both judge fingerprints); reads only the RunResults.
  */
 import type { RunResults, TargetRecord } from '../results/model.js';
 
