@@ -304,8 +304,12 @@ function mdText(text: string): string {
 
 function labelOf(results: RunResults, t: TargetRecord): string {
   const fromScenario = results.scenario?.targets?.[t.id]?.label;
-  const declared = typeof fromScenario === 'string' && fromScenario ? fromScenario : t.label || t.id;
-  // What ran, when it is not what the label claims (what-ran.ts), as every report heads the column.
+  return typeof fromScenario === 'string' && fromScenario ? fromScenario : t.label || t.id;
+}
+
+/** Section headings name what ran, when it is not what the label claims (what-ran.ts), as the table heads the column. */
+function headingOf(results: RunResults, t: TargetRecord): string {
+  const declared = labelOf(results, t);
   return ranAs(results, t.id, declared)?.label ?? declared;
 }
 
@@ -324,7 +328,7 @@ export function postureReport(results: RunResults): { markdown: string; html: st
     html.push('<p class="muted">No targets recorded.</p>');
   }
   for (const t of targets) {
-    const label = labelOf(results, t);
+    const label = headingOf(results, t);
     const role = t.id === results.baseline ? 'baseline' : 'candidate';
     const kind = t.kind === 'docker' ? `Docker container on ${t.host}` : `directly on ${t.host}`;
     const rows = rowsFor(results, t);
