@@ -29,6 +29,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: [
       'benchsuite run kvm-docker',
       'benchsuite run kvm-docker --quick',
+      'benchsuite run kvm-docker --style brief',
       'benchsuite run kvm-docker --samples 20 --set targets.kvm-docker.host=ssh://bench@vps.example',
       'benchsuite run --resume 20261129-193000-kvm-docker-3f2a',
     ],
@@ -38,6 +39,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     examples: [
       'benchsuite report results/20261129-193000-kvm-docker-3f2a.json',
       'benchsuite report results/20261129-193000-kvm-docker-3f2a.json --format md,png --out slides',
+      'benchsuite report results/20261129-193000-kvm-docker-3f2a.json --style brief',
     ],
     exitCodes: [EXIT_CODES.ok, '2  a results file is missing or invalid, or a flag is wrong'],
   },

@@ -18,7 +18,8 @@ import { buildWorkloadImage, ensureWorkloadImage, DEFAULT_IMAGE } from '../image
 import { loadResults } from '../report/load.js';
 import { renderReports } from '../report/render.js';
 import { renderTerminalTable } from '../report/text.js';
-import { registerReportCommands } from './report-commands.js';
+import { registerReportCommands, styleOption } from './report-commands.js';
+import { renderBriefMarkdown, type ReportStyle } from '../report/brief.js';
 import { registerDoctorCommand } from './doctor.js';
 import { registerVmCommands } from './vm-commands.js';
 import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
@@ -58,6 +59,7 @@ interface RunFlags {
   seed?: number;
   resume?: string;
   reports: boolean;
+  style: ReportStyle;
 }
 
 /** Scenario with CLI overrides applied, validated like the file. */
@@ -131,11 +133,11 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       resume,
       seed: flags.seed,
     });
-    process.stdout.write(`\n${renderTerminalTable(results)}\n`);
+    process.stdout.write(`\n${flags.style === 'brief' ? renderBriefMarkdown(results) : renderTerminalTable(results)}\n`);
     process.stdout.write(`results: ${resultsPath(resultsDir, results.runId)}\n`);
     if (flags.reports) {
       const out = resolve(flags.reportsDir, results.runId);
-      const files = await renderReports(results, { outDir: out });
+      const files = await renderReports(results, { outDir: out, style: flags.style });
       process.stdout.write(`reports: ${out}/ (${files.length} files)\n`);
     }
     if (results.status === 'interrupted') {
@@ -191,6 +193,7 @@ export function buildProgram(argv: string[]): Command {
     .option('--seed <n>', 'seed for order: randomized (recorded in the results)', positiveInt('--seed'))
     .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
     .option('--no-reports', 'print the table but do not render reports/')
+    .addOption(styleOption())
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });

@@ -6,7 +6,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ReportInputError, splitList } from '../report/common.js';
 import {
   DEFAULT_TOLERANCE_PCT,
@@ -19,6 +19,7 @@ import { loadHistory, renderHistory } from '../report/history.js';
 import { loadResults } from '../report/load.js';
 import { DEFAULT_FORMATS, REPORT_FORMATS, defaultOutDir, parseFormats, renderReports } from '../report/render.js';
 import { renderTerminalTable } from '../report/text.js';
+import { REPORT_STYLES, renderBriefMarkdown, type ReportStyle } from '../report/brief.js';
 import { InputError } from '../scenario/errors.js';
 import { ensureOutputDir } from './output-dir.js';
 
@@ -66,6 +67,8 @@ function parseTolerance(value: string | number | undefined): number {
 export interface ReportFlags {
   format?: string;
   out?: string;
+  /** 'brief': print the brief table and add brief.md/.html/.png (default 'detailed'). */
+  style?: ReportStyle;
 }
 
 /** `benchsuite report <results.json...>`: render the chosen formats of each results file. */
@@ -83,8 +86,8 @@ export async function reportCommand(files: string[], flags: ReportFlags = {}, io
           ? path.join(flags.out, path.basename(defaultOutDir(results)))
           : flags.out
         : defaultOutDir(results);
-      io.stdout(renderTerminalTable(results));
-      const written = await renderReports(results, { formats, outDir });
+      io.stdout(flags.style === 'brief' ? renderBriefMarkdown(results) : renderTerminalTable(results));
+      const written = await renderReports(results, { formats, outDir, style: flags.style ?? 'detailed' });
       io.stdout(`reports: ${outDir}${path.sep} (${written.length} files: ${[...new Set(written.map((w) => path.relative(outDir, w)))].join(', ')})\n`);
     }
     return 0;
@@ -140,6 +143,13 @@ export async function historyCommand(dir: string, flags: HistoryFlags = {}, io: 
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** `--style detailed|brief`, shared by run and report. */
+export function styleOption(): Option {
+  return new Option('--style <style>', 'table style: detailed (every number, footnotes) or brief (Metric | baseline | candidate | Difference; adds brief.md, brief.html, brief.png)')
+    .choices([...REPORT_STYLES])
+    .default('detailed');
+}
+
 export function registerReportCommands(program: Command): void {
   program
     .command('report')
@@ -147,6 +157,7 @@ export function registerReportCommands(program: Command): void {
     .argument('<results...>', 'results JSON files written by `benchsuite run`')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, DEFAULT_FORMATS.join(','))
     .option('--out <dir>', 'output directory (default reports/<runId>/; with several files, one subdirectory per run)')
+    .addOption(styleOption())
     .action(async (files: string[], flags: ReportFlags) => {
       process.exitCode = await reportCommand(files, flags);
     });
