@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compare, summarize } from '../../src/stats/index.js';
 
@@ -27,7 +27,7 @@ interface Vector {
 }
 
 const vectors = JSON.parse(
-  readFileSync(path.resolve(process.cwd(), '../shared/stats-vectors.json'), 'utf8'),
+  readFileSync(fileURLToPath(new URL('../fixtures/stats/stats-vectors.json', import.meta.url)), 'utf8'),
 ) as Vector[];
 
 const REL = 1e-6;
