@@ -6,11 +6,14 @@ export type { Summary, SummarizeOptions } from './summarize.js';
 export {
   compare,
   fiellerRatioInterval,
+  logDeltaRatioInterval,
+  welchSatterthwaite,
   welchTTest,
   verdictFor,
   toOverhead,
   toOverheadInterval,
   groupStats,
+  VERDICT_MIN_N,
 } from './compare.js';
 export type {
   Comparison,
@@ -19,6 +22,8 @@ export type {
   CiNullReason,
   FiellerResult,
   GroupStats,
+  IntervalMethod,
+  LogDeltaResult,
   Verdict,
   WelchResult,
 } from './compare.js';
@@ -45,4 +50,4 @@ export { studentTCdf, studentTSf, studentTPdf, studentTQuantile, studentTTwoSide
 export { normalCdf, normalSf, normalQuantile } from './special.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
-export { mean, median, sampleVariance, quantileSorted } from './descriptive.js';
+export { mean, median, sampleStddev, sampleVariance, quantileSorted } from './descriptive.js';
