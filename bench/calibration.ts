@@ -9,7 +9,9 @@
 
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { decideSampling, type AdaptiveReason } from '../src/stats/adaptive.js';
 import { compare } from '../src/stats/compare.js';
+import { summarize } from '../src/stats/summarize.js';
 import { createRng, type Rng } from '../src/stats/random.js';
 
 export type NoiseKind = 'normal' | 'lognormal';
@@ -182,6 +184,82 @@ export function runCalibration(options: CalibrationOptions = {}): CalibrationRes
   }
 
   return { trials, seed, confidence: CONFIDENCE, cells, aa, bootstrap, seconds: (performance.now() - started) / 1000 };
+}
+
+/** One cell of the optional-stopping check: adaptive sampling (plan 6/30/±1 %) of normal noise. */
+export interface StoppingCell {
+  /** 'interleaved': baseline + one candidate, the overhead interval; 'sequential': one target, its mean's interval. */
+  mode: 'interleaved' | 'sequential';
+  cv: number;
+  trials: number;
+  /** Mean samples per target at the stop. */
+  meanN: number;
+  /** Fraction of trials that stopped on precision before max. */
+  stoppedOnPrecision: number;
+  /** Coverage of the interval at the stop, nominal 95 %, for every α multiplier f applied at a precision stop. */
+  coverageByFactor: Array<{ factor: number; coverage: number }>;
+  /** Coverage of a fresh sample of the same n, fixed in advance (no stopping rule). */
+  fixedCoverage: number;
+}
+
+/** α multipliers tried at a precision stop: 1 = no correction. */
+export const STOPPING_FACTORS = [1, 0.6, 0.5, 0.4, 0.3];
+
+export function runStoppingCalibration(options: { trials?: number; seed?: number; cvs?: number[]; truePct?: number } = {}): StoppingCell[] {
+  const trials = options.trials ?? 4000;
+  const rng = createRng(options.seed ?? 20261202);
+  const truePct = options.truePct ?? -5;
+  const cells: StoppingCell[] = [];
+  for (const mode of ['interleaved', 'sequential'] as const) {
+    for (const cv of options.cvs ?? [0.005, 0.01, 0.02, 0.03]) {
+      const noise: NoiseModel = { kind: 'normal', cv, label: '' };
+      const covered = STOPPING_FACTORS.map(() => 0);
+      let fixedCovered = 0;
+      let nSum = 0;
+      let early = 0;
+      for (let t = 0; t < trials; t++) {
+        const b = draw(rng, noise, 100, 6);
+        const c = mode === 'interleaved' ? draw(rng, noise, 100 + truePct, 6) : [];
+        let reason: AdaptiveReason = 'continue';
+        for (;;) {
+          const d = decideSampling(mode === 'interleaved' ? { baseline: 'b', samples: { b, c } } : { baseline: 'b', samples: { b } });
+          if (d.done) {
+            reason = d.reason;
+            break;
+          }
+          b.push(...draw(rng, noise, 100, 1));
+          if (mode === 'interleaved') c.push(...draw(rng, noise, 100 + truePct, 1));
+        }
+        nSum += b.length;
+        if (reason === 'precision-met') early++;
+        const covers = (bb: number[], cc: number[], confidence: number): boolean => {
+          if (mode === 'interleaved') {
+            const ci = compare(bb, cc, { confidence }).ci;
+            return ci !== null && ci.low <= truePct && truePct <= ci.high;
+          }
+          const ci = summarize(bb, { confidence }).ci!;
+          return ci.low <= 100 && 100 <= ci.high;
+        };
+        STOPPING_FACTORS.forEach((f, i) => {
+          const level = reason === 'precision-met' ? 1 - (1 - CONFIDENCE) * f : CONFIDENCE;
+          if (covers(b, c, level)) covered[i]!++;
+        });
+        const fb = draw(rng, noise, 100, b.length);
+        const fc = mode === 'interleaved' ? draw(rng, noise, 100 + truePct, b.length) : [];
+        if (covers(fb, fc, CONFIDENCE)) fixedCovered++;
+      }
+      cells.push({
+        mode,
+        cv,
+        trials,
+        meanN: nSum / trials,
+        stoppedOnPrecision: early / trials,
+        coverageByFactor: STOPPING_FACTORS.map((factor, i) => ({ factor, coverage: covered[i]! / trials })),
+        fixedCoverage: fixedCovered / trials,
+      });
+    }
+  }
+  return cells;
 }
 
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)} %`;

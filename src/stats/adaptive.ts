@@ -26,6 +26,21 @@ export interface AdaptivePlan {
   targetHalfWidthPct: number;
 }
 
+/**
+ * Stopping when the interval looks narrow enough favours samples whose spread happens to be small, so the
+ * interval reported at the stop covers less than its nominal level (Monte-Carlo, docs/statistics.md: 92.4 %
+ * for a nominal 95 % at CV 2 %, one target). After a stop on precision the interval is computed with α
+ * multiplied by this factor (95 % → 98 %), which brings the coverage back to 94.8–98.3 % in every calibrated
+ * cell (0.5 left one cell at 94.4 %).
+ */
+export const STOPPED_ALPHA_FACTOR = 0.4;
+
+/** The level to compute intervals at after an adaptive stop on precision, for a nominal `confidence`. */
+export function stoppedConfidence(confidence: number): number {
+  assertConfidence(confidence);
+  return 1 - (1 - confidence) * STOPPED_ALPHA_FACTOR;
+}
+
 export const DEFAULT_ADAPTIVE_PLAN: Readonly<AdaptivePlan> = Object.freeze({ min: 6, max: 30, targetHalfWidthPct: 1 });
 
 export interface AdaptiveInput {

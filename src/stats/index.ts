@@ -44,7 +44,7 @@ export {
   MAD_CUTOFF,
 } from './outliers.js';
 export type { Outlier, OutlierRule, TukeyFences, DetectOutliersOptions } from './outliers.js';
-export { decideSampling, DEFAULT_ADAPTIVE_PLAN } from './adaptive.js';
+export { decideSampling, DEFAULT_ADAPTIVE_PLAN, STOPPED_ALPHA_FACTOR, stoppedConfidence } from './adaptive.js';
 export type { AdaptiveDecision, AdaptiveInput, AdaptivePlan, AdaptiveReason, AdaptiveTargetStatus } from './adaptive.js';
 export { studentTCdf, studentTSf, studentTPdf, studentTQuantile, studentTTwoSidedP } from './student-t.js';
 export { normalCdf, normalSf, normalQuantile } from './special.js';
