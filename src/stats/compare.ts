@@ -53,6 +53,20 @@ export function welchSatterthwaite(a: number, na: number, b: number, nb: number)
 
 export type CiNullReason = 'unbounded' | 'too-few-samples' | 'no-variation' | 'not-computable';
 
+/** A short human reason for a null interval, for reports. */
+export function describeCiNull(reason: CiNullReason | string | null | undefined): string {
+  switch (reason) {
+    case 'too-few-samples':
+      return 'fewer than 2 samples on a side';
+    case 'no-variation':
+      return 'no variation in either sample (declare the metric resolution)';
+    case 'not-computable':
+      return 'the interval is outside the range of numbers';
+    default:
+      return 'the interval is unbounded';
+  }
+}
+
 /** How `ci` was computed: Fieller's interval, or the delta-method interval on the log of the ratio of means. */
 export type IntervalMethod = 'fieller' | 'log-delta';
 

@@ -5,6 +5,7 @@ export { summarize, DEFAULT_CONFIDENCE } from './summarize.js';
 export type { Summary, SummarizeOptions } from './summarize.js';
 export {
   compare,
+  describeCiNull,
   fiellerRatioInterval,
   logDeltaRatioInterval,
   welchSatterthwaite,

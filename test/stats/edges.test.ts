@@ -162,3 +162,13 @@ describe('no definitive verdict from nothing', () => {
     expect(() => summarize([1, 2], { resolution: Number.NaN })).toThrow(/resolution/);
   });
 });
+
+describe('describeCiNull', () => {
+  it('names each reason for a report', async () => {
+    const { describeCiNull } = await import('../../src/stats/index.js');
+    expect(describeCiNull('too-few-samples')).toMatch(/fewer than 2/);
+    expect(describeCiNull('no-variation')).toMatch(/no variation/);
+    expect(describeCiNull('not-computable')).toMatch(/range/);
+    expect(describeCiNull('unbounded')).toMatch(/unbounded/);
+  });
+});
