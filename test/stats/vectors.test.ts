@@ -37,7 +37,7 @@ function expectRel(actual: number | null | undefined, expected: number, what: st
   expect(err, `${what}: got ${actual}, expected ${expected}`).toBeLessThanOrEqual(REL);
 }
 
-describe('shared scipy vectors (1e-6 relative)', () => {
+describe('scipy vectors in test/fixtures/stats (1e-6 relative)', () => {
   it('file has cases, including an unbounded one', () => {
     expect(vectors.length).toBeGreaterThanOrEqual(7);
     expect(vectors.some((v) => v.compare.ci === null)).toBe(true);
