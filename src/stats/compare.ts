@@ -393,7 +393,7 @@ export function compare(
     nullReason = 'not-computable';
   }
   const welch = noVariation ? null : welchTTest(b, c);
-  const mwu = mannWhitney(bs, cs);
+  const mwu = mannWhitney(baseline, candidate); // ranks only: no scaling needed
   const overheadCi = toOverheadInterval(ci, higherIsBetter);
 
   const result: Comparison = {
