@@ -215,12 +215,14 @@ export interface StoppingCell {
 /** α multipliers tried at a precision stop: 1 = no correction. */
 export const STOPPING_FACTORS = [1, 0.6, 0.5, 0.4, 0.3];
 
-export function runStoppingCalibration(options: { trials?: number; seed?: number; cvs?: number[]; truePct?: number } = {}): StoppingCell[] {
+export function runStoppingCalibration(
+  options: { trials?: number; seed?: number; cvs?: number[]; truePct?: number; modes?: Array<'interleaved' | 'sequential'> } = {},
+): StoppingCell[] {
   const trials = options.trials ?? 4000;
   const rng = createRng(options.seed ?? 20261202);
   const truePct = options.truePct ?? -5;
   const cells: StoppingCell[] = [];
-  for (const mode of ['interleaved', 'sequential'] as const) {
+  for (const mode of options.modes ?? (['interleaved', 'sequential'] as const)) {
     for (const cv of options.cvs ?? [0.005, 0.01, 0.02, 0.03]) {
       const noise: NoiseModel = { kind: 'normal', cv, label: '' };
       const covered = STOPPING_FACTORS.map(() => 0);
