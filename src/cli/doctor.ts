@@ -1,7 +1,8 @@
 /**
- * `benchsuite doctor [scenario]`: can this scenario run here? Per target: the machine answers, dd / ab /
- * nginx are there, Docker answers, the image is present or buildable, the page cache can be dropped,
- * the scratch root has room for dd's file, and a remote clock agrees with this one. Every failure names the
+ * `benchsuite doctor [scenario]`: can this scenario run here? Per target: the machine answers, the programs
+ * the scenario's workload kinds need are there (their requirements, src/workloads/<kind>/), Docker answers,
+ * the image is present or buildable, the page cache can be dropped, the scratch root has room for the
+ * workloads' files, and a remote clock agrees with this one. Every failure names the
  * command that fixes it. Exit 0 only when the scenario can run (warnings do not count), else 1.
  *
  * Commands are argv arrays; the two shell snippets are fixed texts that take values as positional arguments.
@@ -9,17 +10,18 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { DEFAULT_IMAGE, parseSize, type ContainerSpec, type Scenario, type TargetSpec } from '../scenario/schema.js';
-import { IMAGE_BINARIES } from '../image/workload-image.js';
+import { DEFAULT_IMAGE, type ContainerSpec, type Scenario, type TargetSpec } from '../scenario/schema.js';
+import { IMAGE_BINARIES, imagePackagesFor } from '../image/workload-image.js';
 import { dockerRunFlags } from '../targets/docker.js';
 import { LocalMachine } from '../targets/local.js';
 import { SshMachine } from '../targets/ssh.js';
 import type { ExecResult, Machine } from '../targets/types.js';
+import { kindOf, requirements, type ProgramRequirement } from '../workloads/index.js';
 
 export interface Check {
   /** Target id the check is for. */
   target: string;
-  /** Short name: reachable, dd, ab, nginx, docker, image, drop-caches, free-space, clock, vm. */
+  /** Short name: reachable, a program a workload kind needs (dd, ab, nginx…), docker, image, drop-caches, free-space, clock, vm. */
   name: string;
   ok: boolean;
   /** A failed required check means the scenario cannot run; a failed optional one is a warning. */
@@ -74,11 +76,32 @@ function formatBytes(n: number): string {
   return `${n} B`;
 }
 
-/** Bytes dd writes at once: the largest blockSize × count of the scenario's dd workloads (files are removed after each sample). */
-export function ddBytesNeeded(scenario: Scenario): number {
-  let max = 0;
-  for (const w of Object.values(scenario.workloads)) if (w.kind === 'dd') max = Math.max(max, parseSize(w.blockSize) * w.count);
-  return max;
+/** The most any one workload writes into the scratch directory at once (files are removed after each sample), and how to lower it. */
+export function scratchBytesNeeded(scenario: Scenario): { bytes: number; kind: string; lower: string } {
+  let need = { bytes: 0, kind: '', lower: '' };
+  for (const w of Object.values(scenario.workloads)) {
+    const s = kindOf(w).scratchBytes?.(w);
+    if (s && s.bytes > need.bytes) need = { ...s, kind: w.kind };
+  }
+  return need;
+}
+
+function firstOutputLine(r: ExecResult): string {
+  return ((r.stdout || r.stderr).trim().split('\n')[0] ?? '').trim();
+}
+
+/** A program check: the program runs here, with its version line, or the package that provides it. */
+function programCheck(req: ProgramRequirement, r: ExecResult, where: string): Omit<Check, 'target'> {
+  const ok = r.exitCode === 0;
+  const remark = ok ? req.remark?.(`${r.stdout}\n${r.stderr}`) : undefined;
+  const what = `${req.program}${req.purpose ? ` (${req.purpose})` : ''}`;
+  return {
+    name: req.program,
+    ok,
+    required: true,
+    detail: ok ? `${firstOutputLine(r) || req.program}${remark ? ` (${remark})` : ''}` : `${what} is not runnable on ${where}: ${firstLine(r) || `exit ${r.exitCode}`}`,
+    fix: `apt-get install ${req.debian}`,
+  };
 }
 
 async function defaultMachineFor(targetId: string, spec: TargetSpec, signal?: AbortSignal): Promise<Machine | { unavailable: Check[] }> {
@@ -164,9 +187,7 @@ async function checkTarget(
   const machine = probe.machine;
   const checks: Check[] = [];
   const add = (c: Omit<Check, 'target'>): void => void checks.push({ target: targetId, ...c });
-  const workloads = Object.values(scenario.workloads);
-  const hasDd = workloads.some((w) => w.kind === 'dd');
-  const hasAb = workloads.some((w) => w.kind === 'ab');
+  const needed = requirements([...new Set(Object.values(scenario.workloads).map((w) => w.kind))]);
   const container: ContainerSpec | undefined = spec.container;
 
   // Reachability.
@@ -187,41 +208,12 @@ async function checkTarget(
     add({ name: 'reachable', ok: true, required: true, detail: 'this host' });
   }
 
-  // ab runs on the machine (it is the client for both host and container targets).
-  if (hasAb) {
-    const r = await probe.exec(['ab', '-V']);
-    add({
-      name: 'ab',
-      ok: r.exitCode === 0,
-      required: true,
-      detail: r.exitCode === 0 ? (r.stdout.split('\n')[0] ?? '').trim() : `ab is not runnable on ${machine.address}: ${firstLine(r) || `exit ${r.exitCode}`}`,
-      fix: 'apt-get install apache2-utils',
-    });
-  }
+  // Clients run on the machine, for host and container targets alike.
+  for (const req of needed.filter((q) => q.where === 'client')) add(programCheck(req, await probe.exec(req.probe), machine.address));
 
   if (!container) {
-    // The workload runs on the machine itself: dd and nginx must be there.
-    if (hasDd) {
-      const r = await probe.exec(['dd', '--version']);
-      const gnu = /coreutils/i.test(r.stdout);
-      add({
-        name: 'dd',
-        ok: r.exitCode === 0,
-        required: true,
-        detail: r.exitCode === 0 ? `${(r.stdout.split('\n')[0] ?? '').trim()}${gnu ? '' : ' (not GNU dd: timing falls back to the wall clock)'}` : `dd is not runnable: ${firstLine(r) || `exit ${r.exitCode}`}`,
-        fix: 'apt-get install coreutils',
-      });
-    }
-    if (hasAb) {
-      const r = await probe.exec(['nginx', '-v']);
-      add({
-        name: 'nginx',
-        ok: r.exitCode === 0,
-        required: true,
-        detail: r.exitCode === 0 ? (r.stderr || r.stdout).trim().split('\n')[0] ?? 'nginx' : `nginx (the HTTP server ab measures) is not runnable: ${firstLine(r) || `exit ${r.exitCode}`}`,
-        fix: 'apt-get install nginx-light',
-      });
-    }
+    // The workload runs on the machine itself: its programs must be there.
+    for (const req of needed.filter((q) => q.where === 'workload')) add(programCheck(req, await probe.exec(req.probe), machine.address));
   } else {
     // Docker.
     const v = await probe.exec(['docker', 'version', '--format', '{{.Server.Version}}']);
@@ -245,7 +237,7 @@ async function checkTarget(
       add({ name: 'image', ok: false, required: true, detail: `cannot check ${image}: Docker does not answer on ${machine.address}`, fix: dockerFix(machine, v) });
     } else if (imagePresent) {
       add({ name: 'image', ok: true, required: true, detail: `${image} is present on ${machine.address}` });
-      // What runs inside: dd and nginx from the image itself.
+      // What runs inside: the workloads' programs from the image itself.
       const inImage = async (name: string, argv: string[], fix: string): Promise<void> => {
         // With the target's own flags, so a container that cannot start as configured fails here, not mid-run.
         const r = await probe.exec(['docker', 'run', '--rm', ...dockerRunFlags(container), '--entrypoint', argv[0]!, image, ...argv.slice(1)]);
@@ -258,8 +250,9 @@ async function checkTarget(
         });
       };
       const jobs: Promise<void>[] = [];
-      if (hasDd) jobs.push(inImage('dd', ['dd', '--version'], `use an image with GNU dd (coreutils), e.g. the default ${DEFAULT_IMAGE}: benchsuite image build`));
-      if (hasAb) jobs.push(inImage('nginx', ['nginx', '-v'], `use an image with nginx, e.g. the default ${DEFAULT_IMAGE}: benchsuite image build`));
+      for (const req of needed.filter((q) => q.where === 'workload')) {
+        jobs.push(inImage(req.program, req.probe, `use an image with ${req.program} (Debian package ${req.debian}), e.g. the default ${DEFAULT_IMAGE}: benchsuite image build`));
+      }
       await Promise.all(jobs);
     } else if (image === DEFAULT_IMAGE) {
       // Built on this host from its own binaries (docker import), then `docker load`ed on a remote machine.
@@ -277,13 +270,11 @@ async function checkTarget(
         ok,
         required: true,
         detail: ok
-          ? `${image} is not built yet; buildable here from this host's dd and nginx (\`benchsuite run\` builds it${machine.kind === 'ssh' ? ` and loads it on ${machine.address}` : ''})`
+          ? `${image} is not built yet; buildable here from this host's programs (\`benchsuite run\` builds it${machine.kind === 'ssh' ? ` and loads it on ${machine.address}` : ''})`
           : `${image} is absent and cannot be built: ${why.join('; ')}`,
-        fix: missing.some((m) => m.includes('nginx'))
-          ? 'apt-get install nginx-light, then benchsuite image build'
-          : missing.length
-            ? 'apt-get install coreutils dash nginx-light, then benchsuite image build'
-            : !localOk
+        fix: missing.length
+          ? `apt-get install ${imagePackagesFor(missing).join(' ')}, then benchsuite image build`
+          : !localOk
               ? DOCKERD_FIX
               : `start Docker on ${machine.address}`,
       });
@@ -298,8 +289,11 @@ async function checkTarget(
     }
   }
 
-  // Dropping the page cache (dd with dropCaches): the machine's kernel, as in src/workloads/dd.ts.
-  const dropping = Object.entries(scenario.workloads).filter(([, w]) => w.kind === 'dd' && w.dropCaches).map(([id]) => id);
+  // Dropping the page cache (a kind's setting such as dd's dropCaches): the machine's kernel.
+  const dropping = Object.entries(scenario.workloads).flatMap(([id, w]) => {
+    const field = kindOf(w).dropsCaches?.(w);
+    return field ? [`workloads.${id}.${field}=false`] : [];
+  });
   if (dropping.length) {
     const r = await probe.exec(['sh', '-c', WRITABLE_SCRIPT, 'sh', '/proc/sys/vm/drop_caches']);
     add({
@@ -310,12 +304,12 @@ async function checkTarget(
         r.exitCode === 0
           ? `/proc/sys/vm/drop_caches is writable on ${machine.address}`
           : `/proc/sys/vm/drop_caches is not writable on ${machine.address}: samples run with a warm page cache (recorded per sample)`,
-      fix: `run benchsuite as root on ${machine.address}, or --set ${dropping.map((id) => `workloads.${id}.dropCaches=false`).join(' --set ')}`,
+      fix: `run benchsuite as root on ${machine.address}, or --set ${dropping.join(' --set ')}`,
     });
   }
 
-  // Free space for dd's file: in the scratch root (host, volume), or under Docker's data root (overlay).
-  const need = ddBytesNeeded(scenario);
+  // Free space for the workloads' files: in the scratch root (host, volume), or under Docker's data root (overlay).
+  const { bytes: need, kind: writer, lower } = scratchBytesNeeded(scenario);
   if (need > 0) {
     let dir = scenario.scratchRoot;
     let where = `scratch root ${dir}`;
@@ -335,9 +329,9 @@ async function checkTarget(
       ok,
       required: true,
       detail: df
-        ? `${formatBytes(df.available)} free on ${df.mountPoint} for ${where}; dd writes ${formatBytes(need)}${ok ? '' : ` (+${formatBytes(margin)} margin)`}`
+        ? `${formatBytes(df.available)} free on ${df.mountPoint} for ${where}; ${writer} writes ${formatBytes(need)}${ok ? '' : ` (+${formatBytes(margin)} margin)`}`
         : `cannot read free space of ${where}: ${firstLine(r) || `exit ${r.exitCode}`}`,
-      fix: ok ? undefined : `free space on ${machine.address}, or --set scratchRoot=<a directory with room>, or lower the dd count`,
+      fix: ok ? undefined : `free space on ${machine.address}, or --set scratchRoot=<a directory with room>, or ${lower}`,
     });
   }
 
@@ -425,7 +419,7 @@ export function formatChecks(checks: Check[]): string {
 export function registerDoctorCommand(program: Command, loadScenario: (nameOrPath: string, sets: string[]) => Promise<Scenario>): void {
   program
     .command('doctor')
-    .description('check that a scenario can run here: hosts reachable, dd/ab/Docker/image present, drop caches, free space, clocks')
+    .description("check that a scenario can run here: hosts reachable, the workloads' programs, Docker and the image present, drop caches, free space, clocks")
     .argument('[scenario]', 'a shipped scenario name or a path to a .yaml file', 'kvm-docker')
     .option('--set <path=value>', 'override a scenario field (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .action(async (nameOrPath: string, flags: { set: string[] }) => {

@@ -4,6 +4,7 @@
  * Everything here is pure so it can be tested without building anything.
  */
 import { createHash } from 'node:crypto';
+import { debianPackages, requirements } from '../workloads/index.js';
 
 export const SUITE = 'bookworm';
 export const GUEST_HOSTNAME = 'benchsuite-guest';
@@ -24,12 +25,12 @@ export const GUEST_PACKAGES = [
   // apparmor_parser (docker.io recommends it): the guest runs Docker as a stock Debian host does.
   'apparmor',
   'linux-image-amd64',
-  'nginx-light',
-  'apache2-utils',
+  // The programs of every workload kind (src/workloads/registry.ts), for host targets in the guest.
+  ...debianPackages(),
   'coreutils',
   'iproute2',
   'ca-certificates',
-] as const;
+].filter((p, i, all) => all.indexOf(p) === i);
 
 /** Periodic jobs that would add noise to a benchmark; masked in the guest. */
 export const MASKED_UNITS = [
@@ -42,7 +43,7 @@ export const MASKED_UNITS = [
   'man-db.timer',
 ] as const;
 /** Installed but not started at boot: benchsuite starts its own nginx with its own config. */
-export const DISABLED_UNITS = ['nginx.service'] as const;
+export const DISABLED_UNITS: readonly string[] = [...new Set(requirements().flatMap((r) => (r.service ? [`${r.service}.service`] : [])))];
 export const ENABLED_UNITS = ['systemd-networkd.service', 'ssh.service', 'containerd.service', 'docker.service'] as const;
 
 /** Identifies the recipe: an image whose manifest has another id is rebuilt. */
