@@ -12,6 +12,9 @@ export const ROOT_LABEL = 'benchsuite-root';
 /** Bump when the build steps change, so cached images built by older code are rebuilt. */
 export const RECIPE_VERSION = 1;
 
+/** The packages of every workload kind's programs (src/workloads/registry.ts); the manifest records their versions. */
+export const WORKLOAD_PACKAGES: readonly string[] = debianPackages();
+
 export const GUEST_PACKAGES = [
   'systemd-sysv',
   'udev',
@@ -25,8 +28,8 @@ export const GUEST_PACKAGES = [
   // apparmor_parser (docker.io recommends it): the guest runs Docker as a stock Debian host does.
   'apparmor',
   'linux-image-amd64',
-  // The programs of every workload kind (src/workloads/registry.ts), for host targets in the guest.
-  ...debianPackages(),
+  // The programs of every workload kind, for host targets in the guest.
+  ...WORKLOAD_PACKAGES,
   'coreutils',
   'iproute2',
   'ca-certificates',
