@@ -57,7 +57,7 @@ export interface Workload {
 
 /** A program a kind runs, where it runs, and where it comes from. */
 export interface ProgramRequirement {
-  /** Program name; also the name of doctor's check ("dd", "nginx"). */
+  /** Program name; also the name of doctor's check (e.g. dd, nginx). */
   program: string;
   /**
    * `workload`: runs where the workload runs — on the machine for a host target, inside the container for a
