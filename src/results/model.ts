@@ -62,9 +62,9 @@ export interface MetricInfo {
   higherIsBetter: boolean;
   /** The metric that goes in the comparison table (others are recorded but secondary). */
   primary: boolean;
-  /** Quantum of the metric in its unit (ab's whole-millisecond percentiles: 1); see docs/statistics.md. */
+  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1); docs/statistics.md. */
   resolution?: number;
-  /** Positive by nature (throughput, latency, time): intervals never go below −100 %. Default true. */
+  /** Positive by nature (rates, times): difference intervals never go below −100 %. Default true. */
   positive?: boolean;
 }
 
