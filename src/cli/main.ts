@@ -23,6 +23,7 @@ import { registerDoctorCommand } from './doctor.js';
 import { registerVmCommands } from './vm-commands.js';
 import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
 import { resultsPath } from '../results/store.js';
+import { fleetRunCommand, isFleetRun, type FleetCliFlags } from '../fleet/cli.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
@@ -59,6 +60,8 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
 }
 
 async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv: string[]): Promise<number> {
+  const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
+  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
   const resultsDir = resolve(flags.resultsDir);
   let resume;
   let scenario: Scenario;
@@ -152,6 +155,11 @@ export function buildProgram(argv: string[]): Command {
     .option('--seed <n>', 'seed for order: randomized (recorded in the results)', positiveInt('--seed'))
     .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
     .option('--no-reports', 'print the table but do not render reports/')
+    .option('--inventory <file>', 'run on every host of an Ansible inventory (INI, YAML or `ansible-inventory --list` JSON); see docs/fleet.md')
+    .option('--limit <pattern>', 'with --inventory: an Ansible host pattern, e.g. web:&prod:!web03')
+    .option('--forks <n>', 'with --inventory: hosts run at the same time (default 5)', positiveInt('--forks'))
+    .option('--known-hosts <file>', "with --inventory: known_hosts to check host keys against (default: the user's); keys are never accepted blindly")
+    .option('--group-by <field>', 'with --inventory: a pooled row per inventory group (group, group:<parent>) or fingerprint field (cpuModel, kernelRelease, …)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });

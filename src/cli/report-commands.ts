@@ -19,6 +19,8 @@ import { loadHistory, renderHistory } from '../report/history.js';
 import { loadResults } from '../report/load.js';
 import { DEFAULT_FORMATS, REPORT_FORMATS, defaultOutDir, parseFormats, renderReports } from '../report/render.js';
 import { renderTerminalTable } from '../report/text.js';
+import { fleetReportCommand } from '../fleet/cli.js';
+import { isFleetPath } from '../fleet/file.js';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -54,12 +56,14 @@ function parseTolerance(value: string | number | undefined): number {
 export interface ReportFlags {
   format?: string;
   out?: string;
+  groupBy?: string;
 }
 
 /** `benchsuite report <results.json...>`: render the chosen formats of each results file. */
 export async function reportCommand(files: string[], flags: ReportFlags = {}, io: CommandIo = processIo): Promise<number> {
   return guarded(io, async () => {
     if (!files.length) throw new ReportInputError('name at least one results file, e.g. benchsuite report results/<runId>.json');
+    if (files.length === 1 && isFleetPath(files[0] as string)) return fleetReportCommand(files[0] as string, flags, io); // a fleet: src/fleet
     const formats = flags.format ? parseFormats(flags.format) : [...DEFAULT_FORMATS];
     // Load everything first, so a bad file fails before anything is written.
     const loaded = [];
@@ -133,6 +137,7 @@ export function registerReportCommands(program: Command): void {
     .argument('<results...>', 'results JSON files written by `benchsuite run`')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, DEFAULT_FORMATS.join(','))
     .option('--out <dir>', 'output directory (default reports/<runId>/; with several files, one subdirectory per run)')
+    .option('--group-by <field>', 'fleet files: a pooled row per inventory group (group, group:<parent>) or fingerprint field')
     .action(async (files: string[], flags: ReportFlags) => {
       process.exitCode = await reportCommand(files, flags);
     });
