@@ -335,6 +335,19 @@ function resolveInventory(raw: RawInventory, problems: Problems): { groups: Map<
     for (const c of groups.get(name)?.children ?? []) visit(c, d + 1, [...stack, name]);
   };
   visit('all', 0, []);
+  // Cycles that "all" cannot reach (every group in them is someone's child).
+  const state = new Map<string, 'open' | 'done'>();
+  const dfs = (name: string, stack: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'open') {
+      if (!depth.has(name)) problems.add('', `group ${name} is its own descendant (${[...stack, name].join(' → ')})`);
+      return;
+    }
+    state.set(name, 'open');
+    for (const c of groups.get(name)?.children ?? []) dfs(c, [...stack, name]);
+    state.set(name, 'done');
+  };
+  for (const g of groups.keys()) dfs(g, []);
   // Groups each host is in, directly or through children.
   const memberOf = new Map<string, Set<string>>();
   const hostsUnder = (name: string, seen = new Set<string>()): string[] => {

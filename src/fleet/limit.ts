@@ -1,6 +1,6 @@
 /**
  * `--limit` with Ansible's host patterns: `all` or `*`, a group, a host, globs (`web*`, `db-?`), `~regex`,
- * unions `a:b` (or `a,b`), intersections `a:&b`, exclusions `a:!b`. As in Ansible, unions are taken first,
+ * unions `a:b` (or `a,b`, then split on commas only), intersections `a:&b`, exclusions `a:!b`. As in Ansible, unions are taken first,
  * then intersections, then exclusions; hosts keep inventory order.
  */
 import { didYouMean, InputError } from '../scenario/errors.js';
@@ -54,7 +54,8 @@ function hostsOf(inv: Inventory, term: string): Set<string> | null {
 export function selectHosts(inv: Inventory, pattern: string | undefined): InventoryHost[] {
   if (pattern === undefined || pattern.trim() === '') return inv.hosts;
   if (pattern.startsWith('@')) throw new InputError(`--limit ${pattern}: retry files are not supported; list the hosts or groups instead`);
-  const terms = pattern.split(/[:,]/).map((t) => t.trim()).filter((t) => t !== '');
+  // As Ansible: with a comma, terms are split on commas only; otherwise on colons.
+  const terms = pattern.split(pattern.includes(',') ? ',' : ':').map((t) => t.trim()).filter((t) => t !== '');
   if (terms.length === 0) throw new InputError(`--limit "${pattern}": no host or group named`);
   const unions: Set<string>[] = [];
   const intersections: Set<string>[] = [];
