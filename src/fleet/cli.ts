@@ -3,6 +3,7 @@
  * and `report` on a fleet file. Exit codes as the rest of the CLI: 0 every host completed, 1 a host failed,
  * 2 invalid input (before anything runs), 130 interrupted.
  */
+import { setMaxListeners } from 'node:events';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadResults } from '../report/load.js';
@@ -45,6 +46,7 @@ export async function fleetRunCommand(scenarioArg: string | undefined, flags: Fl
   checkGroupBy(flags.groupBy);
   const resultsDir = resolve(flags.resultsDir);
   const controller = new AbortController();
+  setMaxListeners(0, controller.signal); // every host's samples listen to the one interrupt
   let interrupts = 0;
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
   const onSignal = (sig: NodeJS.Signals): void => {

@@ -224,6 +224,7 @@ export function forestSpec(b: FleetBlock, confidence: number): TopLevelSpec | nu
   const x = (field: string) => ({ field, type: 'quantitative', title: `Difference vs ${b.baseline.label} (%)` }) as const;
   const y = { field: 'label', type: 'nominal', sort: order, title: null, axis: { labelLimit: 240 } } as const;
   const fleetRow = b.pooled.find((p) => p.label === 'fleet');
+  const missing = b.hosts.filter((h) => h.differencePct === undefined).map((h) => `${h.host} (${h.status})`);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     description: `Forest plot: ${b.title}, ${b.candidate.label} vs ${b.baseline.label}`,
@@ -232,6 +233,7 @@ export function forestSpec(b: FleetBlock, confidence: number): TopLevelSpec | nu
       subtitle: [
         `Squares: each host's difference with its ${conf} CI (Fieller); diamonds: random-effects pooled (DerSimonian–Laird, Hartung–Knapp CI).`,
         ...(fleetRow ? [`Fleet: ${fmtPct(fleetRow.differencePct)} ${fmtCi(fleetRow.ci)}, τ ${fleetRow.tau.toFixed(3)}, I² ${(fleetRow.i2 * 100).toFixed(0)} %.`] : []),
+        ...(missing.length ? [`No result: ${clean(missing.join(', ')).slice(0, 200)}.`] : []),
       ],
     },
     width: 520,
