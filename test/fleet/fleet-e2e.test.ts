@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FleetFile } from '../../src/fleet/file.js';
 import type { RunResults } from '../../src/results/model.js';
 import { startSshdFleet, unreachableAddress, type SshdFleet } from '../../support/sshd-fleet.js';
-import { runCli, tempDir, type CliResult } from '../helpers/cli.js';
+import { ROOT, runCli, tempDir, type CliResult } from '../helpers/cli.js';
 import { readFleet, SCENARIO, writeInventory } from './helpers.js';
 
 let hosts: SshdFleet;
@@ -142,6 +142,30 @@ describe('benchsuite report on a fleet file', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--group-by group:nosuch: the inventory has no group nosuch/);
   });
+});
+
+describe('scheduling', () => {
+  it('never runs two inventory names of one address at once, while other hosts run beside them', async () => {
+    const work = tempDir('fleet-sched');
+    const [a, b] = hosts.hosts;
+    const inv = writeInventory(join(work, 'hosts.ini'), [
+      { name: 'a1', group: 'g', sshd: a },
+      { name: 'a2', group: 'g', sshd: a },
+      { name: 'b1', group: 'g', sshd: b },
+    ]);
+    const resultsDir = tempDir('fleet-sched-results');
+    const r = await runCli(['run', join(ROOT, 'test/fixtures/fleet/trivial.yaml'), '--inventory', inv, '--forks', '5', '--known-hosts', hosts.knownHostsFile, '--results-dir', resultsDir, '--no-reports']);
+    expect(r.code, r.stderr).toBe(0);
+    const f = readFleet(resultsDir).fleet;
+    const span = (n: string): [number, number] => {
+      const h = f.hosts.find((x) => x.name === n);
+      return [Date.parse(h?.startedAt as string), Date.parse(h?.finishedAt as string)];
+    };
+    const [a1, a2, b1] = [span('a1'), span('a2'), span('b1')];
+    expect(a1[1] <= a2[0] || a2[1] <= a1[0]).toBe(true); // one after the other
+    expect(b1[0]).toBeLessThan(Math.max(a1[1], a2[1])); // b1 did not wait for both
+    expect(f.forks).toBe(5);
+  }, 120_000);
 });
 
 describe('host keys and bad inventories', () => {
