@@ -6,8 +6,10 @@
  *   τ² = max(0, (Q − (k−1)) / C), I² = max(0, (Q − (k−1)) / Q),
  *   w*_i = 1/(v_i + τ²), μ = Σw* y / Σw*, SE(μ) = 1/√Σw*, CI μ ± z·SE.
  *
- * Hartung–Knapp(–Sidik–Jonkman) adjustment: SE_HK² = Σ w*(y − μ)² / ((k−1) Σw*), CI μ ± t_{k−1}·SE_HK,
- * which keeps its coverage with few hosts, where the normal interval is too narrow.
+ * Hartung–Knapp(–Sidik–Jonkman) adjustment: q* = Σ w*(y − μ)² / (k−1), SE_HK² = q* / Σw*, CI μ ± t_{k−1}·SE_HK,
+ * which keeps its coverage with few hosts, where the normal interval is too narrow. With the usual ad-hoc
+ * correction q* is taken as at least 1 (Knapp & Hartung 2003; Röver et al. 2015), so hosts that happen to agree
+ * closely never give an interval narrower than the DerSimonian–Laird one (or of zero width).
  */
 import { normalQuantile } from './special.js';
 import { studentTQuantile } from './student-t.js';
@@ -70,7 +72,8 @@ export function randomEffectsMeta(studies: readonly MetaStudy[], opts: MetaOptio
   let crit = normalQuantile(1 - (1 - confidence) / 2);
   const hk = Boolean(opts.hartungKnapp) && k >= 2;
   if (hk) {
-    se = Math.sqrt(sum(studies.map((s, i) => (ws[i] as number) * (s.y - estimate) ** 2)) / (df * sws));
+    const qStar = sum(studies.map((s, i) => (ws[i] as number) * (s.y - estimate) ** 2)) / df;
+    se = Math.sqrt(Math.max(1, qStar) / sws);
     crit = studentTQuantile(1 - (1 - confidence) / 2, df);
   }
   return {

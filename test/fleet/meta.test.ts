@@ -28,6 +28,14 @@ describe('randomEffectsMeta (DerSimonian–Laird)', () => {
     expect(r.ci.high - r.estimate).toBeCloseTo(4.302653 * 0.1154700538, 5);
   });
 
+  it('Hartung–Knapp never narrower than DerSimonian–Laird (q* at least 1): identical studies', () => {
+    // y = 0.2, 0.2; v = 0.02 each → Q = 0, τ² = 0, Σw* = 100, SE_DL = 0.1; raw q* = 0 → taken as 1 → SE_HK = 0.1,
+    // CI half-width t(0.975, 1) · 0.1 = 12.706205 · 0.1.
+    const r = randomEffectsMeta([{ y: 0.2, v: 0.02 }, { y: 0.2, v: 0.02 }], { hartungKnapp: true });
+    expect(r.se).toBeCloseTo(0.1, 12);
+    expect(r.ci.high - 0.2).toBeCloseTo(1.2706205, 5);
+  });
+
   it('has τ² = 0 and I² = 0 when Q is below its degrees of freedom, with inverse-variance weights', () => {
     // y = 0, 1; v = 1, 3 → w = 1, 1/3, ȳ = (1/3)/(4/3) = 0.25, Q = 0.0625 + 0.1875 = 0.25 < 1.
     const r = randomEffectsMeta([{ y: 0, v: 1 }, { y: 1, v: 3 }]);
