@@ -177,11 +177,13 @@ export async function fleetBench(o: FleetBenchOptions = {}): Promise<string> {
       ),
       '',
       perHost !== undefined
-        ? `One host at a time takes ${num(perHost, 2)} s per host here; with more forks the wall time falls until the 2 cores are busy ` +
-          '(every "host" is this same machine, so the workloads, sshd and the controller share the CPUs: on real hosts only the controller ' +
-          'and the ssh clients would be local). Memory and file descriptors grow with --forks (one run, its ssh master and clients per ' +
-          'running host), not with the inventory size.'
+        ? `One host at a time takes ${num(perHost, 2)} s per host here; with more forks the wall time falls until the cores are busy ` +
+          '(every "host" is this same machine, so the workloads, the 50 sshd and the controller share its CPUs: on real hosts only the ' +
+          'controller and the ssh clients would be local). '
         : '',
+      `The controller's own CPU is ${num(Math.min(...rows.map((r) => r.ownCpuSec)) / n, 2)}–${num(Math.max(...rows.map((r) => r.ownCpuSec)) / n, 2)} s per host ` +
+        '(about the same at every --forks), and memory and file descriptors grow with --forks (one run, its ssh master and clients ' +
+        'per running host), not with the size of the inventory.',
       '',
       measuredLine(mark, seconds, 'npm run bench -- fleet'),
     ].join('\n');
