@@ -21,9 +21,15 @@ export interface FleetCliFlags extends FleetRunFlags {
 }
 
 /** Should `run` go to the fleet controller? With --inventory, or --resume naming a fleet. */
-export function isFleetRun(flags: { inventory?: string; resume?: string; resultsDir: string }): boolean {
+export function isFleetRun(flags: { inventory?: string; resume?: string; resultsDir: string; limit?: string; forks?: number; knownHosts?: string; groupBy?: string }): boolean {
   if (flags.inventory !== undefined) return true;
-  return flags.resume !== undefined && FLEET_ID_PATTERN.test(flags.resume) && existsSync(fleetPath(resolve(flags.resultsDir), flags.resume));
+  const fleet = flags.resume !== undefined && FLEET_ID_PATTERN.test(flags.resume) && existsSync(fleetPath(resolve(flags.resultsDir), flags.resume));
+  const only = (['limit', 'knownHosts', 'groupBy'] as const).filter((k) => flags[k] !== undefined);
+  if (!fleet && (only.length > 0 || flags.forks !== undefined)) {
+    const name = only[0] ?? 'forks';
+    throw new InputError(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} applies to fleets: add --inventory FILE (or --resume a fleet id)`);
+  }
+  return fleet;
 }
 
 export async function loadHostResults(fleet: FleetFile, dir: string): Promise<Map<string, RunResults>> {

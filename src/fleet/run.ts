@@ -278,14 +278,17 @@ export async function runFleet(o: FleetRunOptions): Promise<FleetOutcome> {
     for (;;) {
       if (o.signal.aborted || queue.length === 0) return undefined;
       const i = queue.findIndex((p) => !busy.has(addressKey(p.host.address)));
-      if (i >= 0) return queue.splice(i, 1)[0];
+      if (i >= 0) {
+        const p = queue.splice(i, 1)[0] as HostPlan;
+        busy.add(addressKey(p.host.address)); // in the same tick as the check: no other worker can take the address
+        return p;
+      }
       await new Promise<void>((res) => waiters.push(res));
     }
   };
   const worker = async (): Promise<void> => {
     for (let p = await next(); p; p = await next()) {
       const key = addressKey(p.host.address);
-      busy.add(key);
       try {
         await runOne(p);
       } finally {

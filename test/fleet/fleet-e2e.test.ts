@@ -195,6 +195,9 @@ describe('host keys and bad inventories', () => {
     const bad = await runCli(['run', SCENARIO, '--inventory', inv, '--limit', 'wbe', '--results-dir', resultsDir]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--limit wbe: "wbe" is no group or host/);
+    const noInv = await runCli(['run', SCENARIO, '--limit', 'web', '--results-dir', resultsDir]);
+    expect(noInv.code).toBe(2);
+    expect(noInv.stderr).toMatch(/--limit applies to fleets: add --inventory FILE/);
     const set = join(work, 'set.ini');
     writeFileSync(set, `[web]\nw1 ansible_host=127.0.0.9 benchsuite_workloads__dd__count=-5\n`);
     const s = await runCli(['run', SCENARIO, '--inventory', set, '--results-dir', resultsDir]);
