@@ -38,7 +38,14 @@ export interface HistoryLoad {
   skipped: { file: string; reason: string }[];
 }
 
-/** Read every `*.json` results file in `dir` (not recursive); corrupt or foreign files are skipped and named. */
+/** The most results files `history` reads from one directory (each is also capped in size, see util/fs.ts). */
+export const MAX_HISTORY_FILES = 10_000;
+
+/**
+ * Read every `*.json` results file in `dir` (not recursive); corrupt or foreign files are skipped and named.
+ * Only regular files are read (a FIFO or device named *.json is skipped, never waited on), each validated
+ * like any results file (src/report/load.ts).
+ */
 export async function loadHistory(dir: string): Promise<HistoryLoad> {
   let names: string[];
   try {
@@ -54,6 +61,9 @@ export async function loadHistory(dir: string): Promise<HistoryLoad> {
     );
   }
   const files = names.filter((n) => n.endsWith('.json') && !n.endsWith('.vl.json')).sort();
+  if (files.length > MAX_HISTORY_FILES) {
+    throw new ReportInputError(`${dir}: ${files.length} .json files, more than the ${MAX_HISTORY_FILES} history reads. Pass a directory holding one series of results.`);
+  }
   const runs: StoredRun[] = [];
   const skipped: HistoryLoad['skipped'] = [];
   // A few files at a time: reading overlaps with parsing, without opening thousands of files at once.
