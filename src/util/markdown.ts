@@ -7,10 +7,14 @@
  */
 import { terminalText } from './terminal.js';
 
-/** Characters with a meaning in CommonMark/GFM inline syntax (emphasis, code, links, tables, strikethrough). */
-const INLINE_SYNTAX = /([\\`*_[\]|~])/g;
+/**
+ * Inline syntax that could change what a reader sees or follows: backslash escapes, code spans, table pipes,
+ * and the `](` / `][` joints of links and images. Emphasis characters (* _ ~) are left as they are: they can
+ * only restyle text inside one cell or line, and escaping them would garble ids like requests_per_sec.
+ */
+const INLINE_SYNTAX = /([\\`|])|\](?=[([])/g;
 /** Block syntax that only matters at the start of a line (headings, quotes, lists, setext underlines). */
-const BLOCK_START = /^(\s*)(?:([#>+=-])|([0-9]+)([.)]))/;
+const BLOCK_START = /^(\s*)(?:([#>+=\-[*_~])|([0-9]+)([.)]))/;
 
 /** Inline Markdown text: one line, no raw HTML (< > & become entities), inline and block syntax escaped. */
 export function markdownText(text: string): string {
@@ -21,7 +25,7 @@ export function markdownText(text: string): string {
 
 /** A table cell (no block syntax applies inside one): one line, no raw HTML, inline syntax and pipes escaped. */
 export function markdownCell(text: string): string {
-  return terminalText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(INLINE_SYNTAX, '\\$1');
+  return terminalText(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(INLINE_SYNTAX, (m: string) => `\\${m}`);
 }
 
 /**
