@@ -93,5 +93,6 @@ export function runArgProblem(item: string): string | undefined {
   if (!rule) return `${flag} is not on the runArgs allow-list (${Object.keys(RUN_ARG_ALLOW).join(', ')}); see docs/scenarios.md`;
   if (value === undefined) return `${flag} needs a value in the same item: ${flag}=<${rule.value}>`;
   if (!rule.pattern.test(value)) return `${flag}: the value must be ${rule.value}`;
+  if (/(?:^|\/)\.\.?(?:\/|:|$)/.test(value)) return `${flag}: the value must not contain "." or ".." path segments`;
   return undefined;
 }
