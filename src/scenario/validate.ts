@@ -3,7 +3,8 @@ import { posix } from 'node:path';
 import { parseSshUrl } from '../targets/ssh-url.js';
 import { didYouMean } from './errors.js';
 import { absolutePathProblem } from './fields.js';
-import { parseSize, SCRATCH_ROOT_MAX, type Scenario } from './schema.js';
+import { kindChoices, kindOf } from '../workloads/index.js';
+import { SCRATCH_ROOT_MAX, type Scenario } from './schema.js';
 
 export interface FieldIssue {
   path: (string | number)[];
@@ -14,7 +15,6 @@ export interface FieldIssue {
 export const FORBIDDEN_ROOTS = ['/dev', '/proc', '/sys'] as const;
 /** System directories that may not be the scratch root itself (a directory of its own below them is fine). */
 export const SYSTEM_DIRS = ['/', '/bin', '/boot', '/etc', '/lib', '/lib32', '/lib64', '/sbin', '/usr', '/run', '/var', '/root', '/home', '/tmp'] as const;
-const MAX_DD_BYTES = 64 * 1024 ** 3;
 
 /**
  * Returns a reason when the path is not an acceptable scratch root, else undefined. The same check
@@ -34,7 +34,7 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const ids = Object.keys(s.targets);
   if (ids.length === 0) issues.push({ path: ['targets'], message: 'at least one target is needed' });
-  if (Object.keys(s.workloads).length === 0) issues.push({ path: ['workloads'], message: 'at least one workload is needed (kind: dd or kind: ab)' });
+  if (Object.keys(s.workloads).length === 0) issues.push({ path: ['workloads'], message: `at least one workload is needed (${kindChoices()})` });
   if (ids.length > 0 && !ids.includes(s.baseline)) {
     const hint = didYouMean(s.baseline, ids);
     issues.push({ path: ['baseline'], message: `names no target${hint ? ` — did you mean "${hint}"?` : ''}; targets are: ${ids.join(', ')}` });
@@ -60,18 +60,7 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
     }
   }
   for (const [id, w] of Object.entries(s.workloads)) {
-    if (w.kind === 'ab' && w.concurrency > w.requests) {
-      issues.push({ path: ['workloads', id, 'concurrency'], message: `${w.concurrency} is more than requests (${w.requests}); ab needs concurrency <= requests` });
-    }
-    if (w.kind === 'ab' && (w.path.split('/').includes('..') || w.path.includes('//'))) {
-      issues.push({ path: ['workloads', id, 'path'], message: 'must not contain ".." segments or "//" (the file is created under the server\'s docroot)' });
-    }
-    if (w.kind === 'dd') {
-      const bs = parseSize(w.blockSize);
-      if (bs > 1024 ** 3) issues.push({ path: ['workloads', id, 'blockSize'], message: 'at most 1G' });
-      if (w.sync === 'direct' && bs % 512 !== 0) issues.push({ path: ['workloads', id, 'blockSize'], message: 'with sync: direct the block size must be a multiple of 512' });
-      if (bs * w.count > MAX_DD_BYTES) issues.push({ path: ['workloads', id, 'count'], message: `blockSize × count is ${bs * w.count} bytes; at most 64 GiB per sample` });
-    }
+    for (const issue of kindOf(w).validate?.(w) ?? []) issues.push({ path: ['workloads', id, ...issue.path], message: issue.message });
   }
   const scratch = scratchRootProblem(s.scratchRoot);
   if (scratch) issues.push({ path: ['scratchRoot'], message: scratch });

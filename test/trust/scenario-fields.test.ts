@@ -5,7 +5,7 @@ import { parseScenarioText, parseSet } from '../../src/scenario/load.js';
 import { RESERVED_RUN_ARGS, RUN_ARG_ALLOW, runArgProblem } from '../../src/scenario/run-args.js';
 import { FORBIDDEN_ROOTS, SYSTEM_DIRS, scratchRootProblem } from '../../src/scenario/validate.js';
 import { InputError } from '../../src/scenario/errors.js';
-import { nginxConfig } from '../../src/workloads/nginx-config.js';
+import { nginxConfig } from '../../src/workloads/ab/nginx-config.js';
 import { newRunId } from '../../src/runner/run-id.js';
 
 const base = (extra = '', target = 'b: {label: B, container: {}}') =>
