@@ -99,6 +99,7 @@ describe('results files given to report, compare, history', () => {
     mkdirSync(results);
     writeResults(results, 'a.json', clone());
     execFileSync('mkfifo', [join(results, 'fifo.json')]);
+    execFileSync('truncate', ['-s', '65M', join(results, 'big.json')]); // sparse: over the 64 MiB cap, costs no disk
     const out = join(dir, 'out');
     const started = Date.now();
     const r = await runCli(['history', results, '--out', out], { env, cwd: dir, timeoutMs: 60_000 });
@@ -107,6 +108,7 @@ describe('results files given to report, compare, history', () => {
     const html = readFileSync(join(out, 'history.html'), 'utf8');
     expect(html).toContain('fifo.json');
     expect(html).toContain('not a regular file');
+    expect(html).toMatch(/big\.json<\/code>: is 68157440 bytes, more than the 67108864 bytes/);
   });
 });
 
