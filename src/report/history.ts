@@ -25,6 +25,7 @@ import { DEFAULT_TOLERANCE_PCT } from './compare-runs.js';
 import { CHART_FONT, chartConfig, inlineSvg, renderSvg, titleWithUnit } from './charts.js';
 import { HTML_CSS } from './html.js';
 import { loadResults } from './load.js';
+import { terminalText } from '../util/terminal.js';
 
 export interface StoredRun {
   file: string;
@@ -461,5 +462,6 @@ export async function renderHistory(load: HistoryLoad, options: HistoryOptions &
     ...improvements.map((r) => `improvement: ${r}`),
     `wrote ${files.length} files to ${options.outDir}`,
   ];
-  return { files, series, regressions, text: `${lines.join('\n')}\n` };
+  // Printed to the terminal: file names, labels and reasons come from the directory and its files.
+  return { files, series, regressions, text: `${lines.map((l) => terminalText(l)).join('\n')}\n` };
 }
