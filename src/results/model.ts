@@ -201,6 +201,8 @@ const metricInfoSchema = z.looseObject({
   unit: str(100),
   higherIsBetter: z.boolean(),
   primary: z.boolean(),
+  resolution: num.optional(),
+  positive: z.boolean().optional(),
 });
 
 export const sampleSchema = z.looseObject({
@@ -233,6 +235,7 @@ const summarySchema = z.looseObject({
   outliers: z.array(z.looseObject({ index: num, value: numOrNull, rule: str(200) })),
   failed: num,
   precisionMet: z.boolean().nullable(),
+  intervalConfidence: num.optional(),
 });
 
 const comparisonSchema = z.looseObject({
@@ -249,6 +252,8 @@ const comparisonSchema = z.looseObject({
   higherIsBetter: z.boolean(),
   verdict: z.enum(['pass', 'fail', 'inconclusive']).optional(),
   withoutOutliers: z.looseObject({ differencePct: numOrNull, ci: interval }).optional(),
+  method: z.enum(['fieller', 'log-delta']).optional(),
+  intervalConfidence: num.optional(),
 });
 
 /** The scenario as stored in a results file, as far as writers read it (it was validated when it ran). */
