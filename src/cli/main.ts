@@ -78,11 +78,19 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
 }
 
 async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv: string[]): Promise<number> {
-  // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
-  const resultsDir = ensureOutputDir(flags.resultsDir, '--results-dir');
-  if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+  const outputDirs = (): string => {
+    // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
+    const dir = ensureOutputDir(flags.resultsDir, '--results-dir');
+    if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+    return dir;
+  };
   const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
-  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
+  if (isFleetRun(fleet)) {
+    outputDirs();
+    return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
+  }
+  // Read-only until the scenario is validated: invalid input writes nothing, not even an empty directory.
+  let resultsDir = resolve(flags.resultsDir);
   let resume;
   let scenario: Scenario;
   let file: string | undefined;
@@ -106,6 +114,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
     if (!scenarioArg) throw new InputError('name a scenario (benchsuite list shows them), or --resume <runId>');
     ({ scenario, file } = await scenarioFromCli(scenarioArg, flags));
   }
+  resultsDir = outputDirs();
   const progress = createProgress(process.stderr);
   // Leftovers of killed runs on this host: warn, never remove silently.
   const left = await findLeftovers(new LocalMachine(), scenario.scratchRoot).catch(() => undefined);
