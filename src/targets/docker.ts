@@ -92,8 +92,10 @@ export class DockerTarget implements Target {
       if (mk.exitCode !== 0) throw new Error(`target ${this.id}: ${formatExecFailure(mk)}`);
     }
     let closed = false;
-    // On this host, samples go through one shell kept open in the container (no docker CLI start per sample).
-    const session = machine.kind === 'local' ? new ExecSession(['docker', 'exec', '-i', containerId, 'sh']) : undefined;
+    // Samples go through one shell kept open in the container (no docker CLI start per sample; over SSH, no ssh
+    // client start either: the `docker exec` session runs on the remote side, reached through the master connection).
+    const shellArgv = machine.sessionArgv?.(['docker', 'exec', '-i', containerId, 'sh']);
+    const session = shellArgv ? new ExecSession({ argv: shellArgv, mode: 'container', what: `the shell in container ${containerId.slice(0, 12)} on ${machine.address}` }) : undefined;
     return {
       scratchDir,
       containerId,

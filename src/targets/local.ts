@@ -12,6 +12,10 @@ export class LocalMachine implements Machine {
     return runProcess(argv, options);
   }
 
+  sessionArgv(argv: string[]): string[] {
+    return argv;
+  }
+
   async spawn(argv: string[]): Promise<BackgroundProcess> {
     return spawnBackground(argv);
   }

@@ -1,10 +1,13 @@
 /**
  * A host reached with the system OpenSSH client. One multiplexed master connection per machine
- * (ControlMaster/ControlPersist), so a sample pays a channel open, not a handshake.
+ * (ControlMaster/ControlPersist), and on it a persistent remote shell (ExecSession, process-group mode) that takes
+ * one command at a time: a command pays a write to a pipe, not an ssh client start, a channel open and a login shell.
+ * Commands with stdin input, and commands issued while the kept-open shells are busy, use one ssh call each.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ExecSession } from './exec-session.js';
 import { runProcess } from './process.js';
 import { quoteCommandLine } from './quote.js';
 import { formatSshUrl, parseSshUrl, type SshAddress } from './ssh-url.js';
@@ -19,12 +22,15 @@ export interface SshOptions {
 }
 
 const PID_MARK = 'BENCHSUITE_REMOTE_PID=';
+/** Kept-open remote shells per machine; a command finding them all busy uses its own ssh call. */
+const SESSIONS_PER_MACHINE = 2;
 
 export class SshMachine implements Machine {
   readonly kind = 'ssh' as const;
   readonly address: string;
   private readonly addr: SshAddress;
   private readonly controlDir: string;
+  private readonly sessions: ExecSession[] = [];
 
   constructor(url: string, private readonly options: SshOptions = {}) {
     const parsed = parseSshUrl(url);
@@ -57,7 +63,42 @@ export class SshMachine implements Machine {
     return argv;
   }
 
+  /** Local argv that runs argv on this machine with pipes kept open (e.g. a container's shell for an ExecSession). */
+  sessionArgv(argv: string[]): string[] {
+    return [...this.sshArgv(), quoteCommandLine(argv)];
+  }
+
+  private idleSession(): ExecSession | undefined {
+    const idle = this.sessions.find((s) => !s.busy);
+    if (idle || this.sessions.length >= SESSIONS_PER_MACHINE) return idle;
+    const s = new ExecSession({
+      argv: this.sessionArgv(['exec', 'sh']),
+      mode: 'process-group',
+      killGroup: async (pid) => {
+        await runProcess([...this.sshArgv(), `kill -KILL -- -${pid} ${pid} 2>/dev/null; true`], { timeoutMs: 15_000 });
+      },
+      failure: (message) => new ConnectionError(message),
+      what: `the SSH session to ${this.address}`,
+    });
+    this.sessions.push(s);
+    return s;
+  }
+
+  /** The kept-open remote shells (for tests and benches). */
+  get openSessions(): readonly ExecSession[] {
+    return this.sessions;
+  }
+
   async exec(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
+    if (options.input === undefined) {
+      const session = this.idleSession();
+      if (session) return session.exec(argv, options);
+    }
+    return this.execOnce(argv, options);
+  }
+
+  /** One ssh call for one command (commands with stdin input; overflow when every kept-open shell is busy). */
+  async execOnce(argv: string[], options: ExecOptions = {}): Promise<ExecResult> {
     // The remote shell reports its pid, then becomes the command: sshd made it a session leader,
     // so killing that process group on timeout or interrupt ends the remote tree too.
     const remote = `echo ${PID_MARK}$$ >&2; exec ${quoteCommandLine(argv)}`;
@@ -115,7 +156,7 @@ export class SshMachine implements Machine {
     }
     let lastLog = '';
     const running = async (): Promise<boolean> => {
-      const c = await runProcess([...this.sshArgv(), `kill -0 ${pid}`], { timeoutMs: 15_000 });
+      const c = await this.exec(['kill', '-0', pid], { timeoutMs: 15_000 });
       return c.exitCode === 0;
     };
     return {
@@ -123,10 +164,10 @@ export class SshMachine implements Machine {
       running,
       output: () => lastLog,
       stop: async () => {
-        const log = await runProcess([...this.sshArgv(), `tail -c 4096 ${logFile}`], { timeoutMs: 15_000 });
+        const log = await this.exec(['tail', '-c', '4096', logFile], { timeoutMs: 15_000 });
         lastLog = log.stdout;
-        await runProcess(
-          [...this.sshArgv(), `kill -TERM -- -${pid} 2>/dev/null; sleep 0.5; kill -KILL -- -${pid} 2>/dev/null; rm -f ${logFile}; true`],
+        await this.exec(
+          ['sh', '-c', 'kill -TERM -- "-$1" 2>/dev/null; sleep 0.5; kill -KILL -- "-$1" 2>/dev/null; rm -f "$2"; true', 'sh', pid, logFile],
           { timeoutMs: 15_000 },
         );
       },
@@ -143,6 +184,7 @@ export class SshMachine implements Machine {
   }
 
   async close(): Promise<void> {
+    for (const s of this.sessions.splice(0)) s.close();
     await runProcess(['ssh', '-o', `ControlPath=${this.controlDir}/cm-%C`, '-O', 'exit', '-p', String(this.addr.port), '-l', this.addr.user, this.addr.host], {
       timeoutMs: 5000,
     });

@@ -40,6 +40,8 @@ export interface Machine {
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Start a long-running process (a server); stop() kills its whole tree. */
   spawn(argv: string[], options?: { signal?: AbortSignal }): Promise<BackgroundProcess>;
+  /** Local argv that runs argv on the machine with its stdin and stdout kept open (a kept-open shell); absent: not supported. */
+  sessionArgv?(argv: string[]): string[];
   /** Write a file (mode 0644) on the machine. */
   writeFile(path: string, content: string | Buffer): Promise<void>;
   /** Release connections (SSH master). */
