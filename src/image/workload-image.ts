@@ -10,9 +10,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
-import { runProcess } from '../targets/process.js';
-import { LocalMachine } from '../targets/local.js';
-import type { Machine } from '../targets/types.js';
+import { runProcess } from '../exec/process.js';
+import { LocalMachine } from '../exec/local.js';
+import type { Machine } from '../exec/types.js';
 
 export { DEFAULT_IMAGE };
 

@@ -6,7 +6,7 @@
 import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
-import { ExecSession, withContainerTimeout } from './exec-session.js';
+import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
 import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
 
 export const RUN_LABEL = 'benchsuite.run';

@@ -3,8 +3,8 @@ import { homedir } from 'node:os';
 import type { Scenario, TargetSpec } from '../scenario/schema.js';
 import { DockerTarget } from './docker.js';
 import { HostTarget } from './host.js';
-import { LocalMachine } from './local.js';
-import { SshMachine } from './ssh.js';
+import { LocalMachine } from '../exec/local.js';
+import { SshMachine } from '../exec/ssh.js';
 import type { Machine, Target } from './types.js';
 
 export interface TargetFactoryOptions {

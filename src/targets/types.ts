@@ -1,52 +1,13 @@
 /**
- * The target contract. A Machine runs argv arrays somewhere (this host, or a host over SSH);
- * a Target is where a workload runs (the machine itself, or a container on it) and opens one
- * Environment per workload. Adding a new kind of target means one new file implementing these.
+ * The target contract. A Target is where a workload runs (a machine itself, or a container on it) and opens one
+ * Environment per workload; the Machine it lives on (src/exec) runs argv arrays there. A new kind of target is one
+ * module implementing Target plus one line in the kinds registry (./kinds.ts).
  */
-export interface ExecOptions {
-  /** Kill the process tree after this long. */
-  timeoutMs?: number;
-  /** Bytes written to the process's stdin. */
-  input?: string | Buffer;
-  /** Abort (e.g. on SIGINT): the process tree is killed. */
-  signal?: AbortSignal;
-}
+import type { ExecOptions, ExecResult, Machine } from '../exec/types.js';
 
-export interface ExecResult {
-  argv: string[];
-  stdout: string;
-  stderr: string;
-  /** null when killed by a signal or on timeout. */
-  exitCode: number | null;
-  timedOut: boolean;
-  aborted: boolean;
-  durationMs: number;
-}
-
-export interface BackgroundProcess {
-  readonly description: string;
-  /** Is it still running? */
-  running(): Promise<boolean>;
-  /** Output so far (for error messages when it dies). */
-  output(): string;
-  /** Stop it and its children; resolves when gone. Idempotent. */
-  stop(): Promise<void>;
-}
-
-export interface Machine {
-  /** "local" or "ssh://user@host:port". */
-  readonly address: string;
-  readonly kind: 'local' | 'ssh';
-  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Start a long-running process (a server); stop() kills its whole tree. */
-  spawn(argv: string[], options?: { signal?: AbortSignal }): Promise<BackgroundProcess>;
-  /** Local argv that runs argv on the machine with its stdin and stdout kept open (a kept-open shell); absent: not supported. */
-  sessionArgv?(argv: string[]): string[];
-  /** Write a file (mode 0644) on the machine. */
-  writeFile(path: string, content: string | Buffer): Promise<void>;
-  /** Release connections (SSH master). */
-  close(): Promise<void>;
-}
+// The exec contract, re-exported: most users of a Target also need these.
+export type { BackgroundProcess, ExecOptions, ExecResult, Machine } from '../exec/types.js';
+export { ConnectionError, formatExecFailure } from '../exec/types.js';
 
 export interface EnvironmentSpec {
   workload: string;
@@ -88,16 +49,3 @@ export interface Target {
   describeContainer?(): { image: string; imageId?: string; runArgs: string[] };
 }
 
-/** Error from a target that may succeed on retry (connection lost). */
-export class ConnectionError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConnectionError';
-  }
-}
-
-export function formatExecFailure(r: ExecResult): string {
-  const what = r.timedOut ? 'timed out' : r.aborted ? 'was interrupted' : `exited with ${r.exitCode}`;
-  const err = (r.stderr || r.stdout).trim().split('\n').slice(-3).join(' | ');
-  return `${r.argv.slice(0, 3).join(' ')}… ${what}${err ? `: ${err}` : ''}`;
-}

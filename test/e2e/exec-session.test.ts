@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_IMAGE } from '../../src/scenario/schema.js';
-import { ExecSession } from '../../src/targets/exec-session.js';
+import { ExecSession } from '../../src/exec/exec-session.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 
 let id = '';

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerSchema } from '../../src/scenario/schema.js';
 import { DockerTarget } from '../../src/targets/docker.js';
-import { SshMachine } from '../../src/targets/ssh.js';
+import { SshMachine } from '../../src/exec/ssh.js';
 import type { Environment } from '../../src/targets/types.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';

@@ -1,7 +1,7 @@
 // The persistent remote shell of an SSH machine, against a real sshd on 127.0.0.1: framing with hostile output,
 // exit codes, timeouts and aborts that kill the remote process group, and sessions that drop and come back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SshMachine } from '../../src/targets/ssh.js';
+import { SshMachine } from '../../src/exec/ssh.js';
 import { ConnectionError } from '../../src/targets/types.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
