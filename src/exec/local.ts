@@ -1,12 +1,29 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { runProcess, spawnBackground } from './process.js';
-import type { BackgroundProcess, ExecOptions, ExecResult, Machine } from './types.js';
+import { freeLocalPort } from '../util/net.js';
+import type { BackgroundProcess, ExecOptions, ExecResult, Machine, MachineCheck } from './types.js';
+
+const DOCKERD_FIX = 'start it: nohup dockerd >/var/log/dockerd.log 2>&1 & (or systemctl start docker)';
 
 /** This host. */
 export class LocalMachine implements Machine {
   readonly address = 'local';
   readonly kind = 'local' as const;
+  readonly isThisHost = true;
+
+  candidatePort(): Promise<number> {
+    return freeLocalPort();
+  }
+
+  async doctorChecks(): Promise<MachineCheck[]> {
+    return [{ name: 'reachable', ok: true, required: true, detail: 'this host' }];
+  }
+
+  dockerStartHint(): string {
+    const dh = process.env.DOCKER_HOST;
+    return dh ? `DOCKER_HOST=${dh} points at no running daemon: unset DOCKER_HOST, or ${DOCKERD_FIX}` : DOCKERD_FIX;
+  }
 
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult> {
     return runProcess(argv, options);

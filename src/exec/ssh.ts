@@ -11,7 +11,7 @@ import { ExecSession } from './exec-session.js';
 import { runProcess } from './process.js';
 import { quoteCommandLine } from './quote.js';
 import { formatSshUrl, parseSshUrl, type SshAddress } from './ssh-url.js';
-import { ConnectionError, type BackgroundProcess, type ExecOptions, type ExecResult, type Machine } from './types.js';
+import { ConnectionError, type BackgroundProcess, type ExecOptions, type ExecResult, type Machine, type MachineCheck } from './types.js';
 
 export interface SshOptions {
   identityFile?: string;
@@ -27,6 +27,7 @@ const SESSIONS_PER_MACHINE = 2;
 
 export class SshMachine implements Machine {
   readonly kind = 'ssh' as const;
+  readonly isThisHost = false;
   readonly address: string;
   private readonly addr: SshAddress;
   private readonly controlDir: string;
@@ -61,6 +62,37 @@ export class SshMachine implements Machine {
     if (o.knownHostsFile) argv.push('-o', `UserKnownHostsFile=${o.knownHostsFile}`);
     argv.push('-l', this.addr.user, '--', this.addr.host);
     return argv;
+  }
+
+  /** A random high port: whether it is free is checked on the machine by the caller. */
+  async candidatePort(): Promise<number> {
+    return 20_000 + Math.floor(Math.random() * 40_000);
+  }
+
+  async doctorChecks(options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<MachineCheck[]> {
+    let r: ExecResult;
+    try {
+      r = await this.execOnce(['true'], { timeoutMs: options.timeoutMs ?? 30_000, signal: options.signal });
+    } catch (e) {
+      r = { argv: ['true'], stdout: '', stderr: (e as Error).message, exitCode: 255, timedOut: false, aborted: false, durationMs: 0 };
+    }
+    const ok = r.exitCode === 0;
+    const port = this.addr.port === 22 ? '' : ` -p ${this.addr.port}`;
+    const login = `${this.addr.user}@${this.addr.host.includes(':') ? `[${this.addr.host}]` : this.addr.host}`;
+    const first = (r.stderr || r.stdout).trim().split('\n')[0] ?? '';
+    return [
+      {
+        name: 'reachable',
+        ok,
+        required: true,
+        detail: ok ? `${this.address} answers over SSH (${Math.round(r.durationMs)} ms)` : `${this.address}: ${first || `exit ${r.exitCode}`}`,
+        fix: `check \`ssh -o BatchMode=yes${port} ${login} true\` works (install your key there: ssh-copy-id${port} ${login})`,
+      },
+    ];
+  }
+
+  dockerStartHint(): string {
+    return `on ${this.address}: systemctl start docker (or start dockerd by hand)`;
   }
 
   /** Local argv that runs argv on this machine with pipes kept open (e.g. a container's shell for an ExecSession). */

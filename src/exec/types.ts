@@ -32,10 +32,28 @@ export interface BackgroundProcess {
   stop(): Promise<void>;
 }
 
+/** One line of `benchsuite doctor` about a machine (doctor adds the target id). */
+export interface MachineCheck {
+  name: string;
+  ok: boolean;
+  required: boolean;
+  detail: string;
+  fix?: string;
+}
+
 export interface Machine {
   /** "local" or "ssh://user@host:port". */
   readonly address: string;
+  /** For records and messages; behaviour goes through the members below, never through checks on this. */
   readonly kind: 'local' | 'ssh';
+  /** The host benchsuite itself runs on (same files, same Docker engine and images). */
+  readonly isThisHost: boolean;
+  /** A TCP port to try for a server on the machine (free on loopback when that can be known from here). */
+  candidatePort(): Promise<number>;
+  /** Doctor's checks that the machine answers, each with the fix when it does not. */
+  doctorChecks(options?: { timeoutMs?: number; signal?: AbortSignal }): Promise<MachineCheck[]>;
+  /** What to do when the Docker daemon on the machine does not answer (doctor's fix line). */
+  dockerStartHint(): string;
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
   /** Start a long-running process (a server); stop() kills its whole tree. */
   spawn(argv: string[], options?: { signal?: AbortSignal }): Promise<BackgroundProcess>;

@@ -127,7 +127,7 @@ export async function ensureWorkloadImage(
   const { hash } = await imageContentHash();
   const thisHost = new LocalMachine();
   if ((await imageLabel(thisHost, DEFAULT_IMAGE)) !== hash) await buildWorkloadImage(log);
-  if (machine.kind === 'local') return;
+  if (machine.isThisHost) return;
   if ((await imageLabel(machine, DEFAULT_IMAGE)) === hash) return;
   log(`loading ${DEFAULT_IMAGE} into Docker on ${machine.address}`);
   const tarPath = join(tmpdir(), `benchsuite-image-${process.pid}.tar`);

@@ -5,9 +5,10 @@
  */
 import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
+import { dockerContainerProbe, type FingerprintPlan } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
-import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
+import { formatExecFailure, type TargetNetworking, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
@@ -62,6 +63,14 @@ export class DockerTarget implements Target {
     }
     const id = await this.machine.exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', this.spec.image], { timeoutMs: 30_000 });
     this.imageId = id.stdout.trim() || undefined;
+  }
+
+  fingerprintPlan(): FingerprintPlan {
+    return { view: 'container', probe: dockerContainerProbe(this.spec) };
+  }
+
+  networking(): TargetNetworking {
+    return { serverListensOnAll: this.spec.network === 'bridge' };
   }
 
   describeContainer(): { image: string; imageId?: string; runArgs: string[] } {

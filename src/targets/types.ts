@@ -3,6 +3,7 @@
  * Environment per workload; the Machine it lives on (src/exec) runs argv arrays there. A new kind of target is one
  * module implementing Target plus one line in the kinds registry (./kinds.ts).
  */
+import type { FingerprintEnv, FingerprintPlan } from '../env/fingerprint.js';
 import type { ExecOptions, ExecResult, Machine } from '../exec/types.js';
 
 // The exec contract, re-exported: most users of a Target also need these.
@@ -36,6 +37,11 @@ export interface Environment {
   close(): Promise<void>;
 }
 
+export interface TargetNetworking {
+  /** The workload has a network namespace of its own (a bridge network): a server must listen on all its interfaces for its published port to reach it. */
+  serverListensOnAll: boolean;
+}
+
 export interface Target {
   readonly id: string;
   readonly label: string;
@@ -45,6 +51,10 @@ export interface Target {
   /** Prepare once per run (e.g. make sure the image exists). */
   prepare(signal?: AbortSignal): Promise<void>;
   open(spec: EnvironmentSpec, signal?: AbortSignal): Promise<Environment>;
+  /** How the fingerprint reads this kind (a container adds its engine's facts); absent: the workload sees the machine. */
+  fingerprintPlan?(env: FingerprintEnv): FingerprintPlan;
+  /** Networking facts for servers the workload starts; absent: the workload shares the machine's network. */
+  networking?(): TargetNetworking;
   /** `docker run` flags as used, for the results (docker targets). */
   describeContainer?(): { image: string; imageId?: string; runArgs: string[] };
 }

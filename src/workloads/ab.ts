@@ -55,7 +55,7 @@ const handedOut = new Set<string>();
 async function pickPort(machine: Machine, fixed?: number): Promise<number> {
   if (fixed) return fixed;
   for (let i = 0; i < 20; i++) {
-    const port = machine.kind === 'local' ? await freeLocalPort() : 20_000 + Math.floor(Math.random() * 40_000);
+    const port = await machine.candidatePort();
     const key = `${machine.address}:${port}`;
     if (handedOut.has(key)) continue;
     const probe = await machine.exec(['ab', '-n', '1', '-c', '1', `http://127.0.0.1:${port}/`], { timeoutMs: 5000 });
@@ -104,7 +104,7 @@ export class AbWorkload implements Workload {
     const { target } = ctx;
     const machine = target.machine;
     const dir = `${ctx.scratchDir}/http-${this.id}`;
-    const bridge = target.kind === 'docker' && target.describeContainer?.().runArgs.includes('--network=bridge');
+    const bridge = target.networking?.().serverListensOnAll ?? false;
     const isRoot = (await machine.exec(['id', '-u'], { timeoutMs: 30_000 })).stdout.trim() === '0';
     const docPath = this.spec.path.endsWith('/') ? `${this.spec.path}index.html` : this.spec.path;
     await machine.writeFile(`${dir}/www${docPath}`, Buffer.alloc(this.spec.responseBytes, 'x'));
