@@ -2,7 +2,7 @@
  * What a killed run can leave behind, and its removal: containers carrying the run label, nginx servers
  * started with a config under the scratch root, and marked scratch directories.
  */
-import { RUN_LABEL } from '../targets/docker.js';
+import { findRunContainers, removeContainers } from '../targets/docker.js';
 import type { Machine } from '../targets/types.js';
 import { SCRATCH_MARKER } from './scratch.js';
 
@@ -14,15 +14,7 @@ export interface Leftovers {
 }
 
 export async function findLeftovers(machine: Machine, scratchRoot: string, runId?: string): Promise<Leftovers> {
-  const filter = runId ? `label=${RUN_LABEL}=${runId}` : `label=${RUN_LABEL}`;
-  const c = await machine.exec(['docker', 'ps', '-a', '--filter', filter, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`], { timeoutMs: 30_000 });
-  const containers =
-    c.exitCode === 0
-      ? c.stdout.split('\n').filter(Boolean).map((l) => {
-          const [id = '', run = ''] = l.split(' ');
-          return { id, run };
-        })
-      : [];
+  const containers = await findRunContainers(machine, runId);
   const root = scratchRoot.replace(/\/+$/, '');
   const prefix = runId ? `${root}/${runId}/` : `${root}/`;
   const ps = await machine.exec(['ps', '-eo', 'pid=,pgid=,args='], { timeoutMs: 30_000 });
@@ -55,7 +47,7 @@ export function leftoverCount(l: Leftovers): number {
 export async function removeLeftovers(machine: Machine, l: Leftovers): Promise<string[]> {
   const done: string[] = [];
   if (l.containers.length > 0) {
-    await machine.exec(['docker', 'rm', '-f', '-v', ...l.containers.map((c) => c.id)], { timeoutMs: 120_000 });
+    await removeContainers(machine, l.containers.map((c) => c.id));
     done.push(`removed ${l.containers.length} container(s) on ${l.machine}`);
   }
   for (const s of l.servers) {

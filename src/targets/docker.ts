@@ -14,6 +14,22 @@ export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
 export const OVERLAY_SCRATCH = '/var/tmp/benchsuite-scratch';
 
+/** Containers a run left on a machine (every run's, without runId): found by the label every container carries. */
+export async function findRunContainers(machine: Machine, runId?: string): Promise<{ id: string; run: string }[]> {
+  const filter = runId ? `label=${RUN_LABEL}=${runId}` : `label=${RUN_LABEL}`;
+  const c = await machine.exec(['docker', 'ps', '-a', '--filter', filter, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`], { timeoutMs: 30_000 });
+  if (c.exitCode !== 0) return [];
+  return c.stdout.split('\n').filter(Boolean).map((l) => {
+    const [id = '', run = ''] = l.split(' ');
+    return { id, run };
+  });
+}
+
+/** Remove containers and their anonymous volumes. */
+export async function removeContainers(machine: Machine, ids: string[]): Promise<void> {
+  if (ids.length > 0) await machine.exec(['docker', 'rm', '-f', '-v', ...ids], { timeoutMs: 120_000 });
+}
+
 export function dockerRunFlags(spec: ContainerSpec): string[] {
   const flags: string[] = [];
   for (const c of spec.capDrop) flags.push(`--cap-drop=${c}`);
