@@ -8,7 +8,7 @@ import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { dockerContainerProbe, type FingerprintPlan } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
-import { formatExecFailure, type TargetNetworking, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
+import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
@@ -85,8 +85,8 @@ export class DockerTarget implements Target {
     return { view: 'container', probe: dockerContainerProbe(this.spec) };
   }
 
-  networking(): TargetNetworking {
-    return { serverListensOnAll: this.spec.network === 'bridge' };
+  get network(): 'host' | 'bridge' {
+    return this.spec.network;
   }
 
   describeContainer(): { image: string; imageId?: string; runArgs: string[] } {

@@ -37,24 +37,23 @@ export interface Environment {
   close(): Promise<void>;
 }
 
-export interface TargetNetworking {
-  /** The workload has a network namespace of its own (a bridge network): a server must listen on all its interfaces for its published port to reach it. */
-  serverListensOnAll: boolean;
-}
-
 export interface Target {
   readonly id: string;
   readonly label: string;
   readonly kind: 'host' | 'docker';
-  /** The machine the target lives on; clients such as ab run here. */
+  /** The machine the target lives on; clients (load generators) run here. */
   readonly machine: Machine;
+  /**
+   * Networking of the environments it opens: `host` (absent) shares the machine's network namespace, so a
+   * server there listens on 127.0.0.1; `bridge` has a namespace of its own, its ports published on the
+   * machine's 127.0.0.1, so a server there listens on all its addresses.
+   */
+  readonly network?: 'host' | 'bridge';
   /** Prepare once per run (e.g. make sure the image exists). */
   prepare(signal?: AbortSignal): Promise<void>;
   open(spec: EnvironmentSpec, signal?: AbortSignal): Promise<Environment>;
   /** How the fingerprint reads this kind (a container adds its engine's facts); absent: the workload sees the machine. */
   fingerprintPlan?(env: FingerprintEnv): FingerprintPlan;
-  /** Networking facts for servers the workload starts; absent: the workload shares the machine's network. */
-  networking?(): TargetNetworking;
   /** `docker run` flags as used, for the results (docker targets). */
   describeContainer?(): { image: string; imageId?: string; runArgs: string[] };
 }
