@@ -5,7 +5,7 @@
  */
 import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
-import { dockerContainerProbe, type FingerprintPlan } from '../env/fingerprint.js';
+import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
 import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
@@ -41,7 +41,7 @@ export function dockerRunFlags(spec: ContainerSpec): string[] {
   return flags;
 }
 
-export class DockerTarget implements Target {
+export class DockerTarget implements Target, FingerprintSubject {
   readonly kind = 'docker' as const;
   private imageId: string | undefined;
 
