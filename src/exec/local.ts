@@ -4,7 +4,8 @@ import { runProcess, spawnBackground } from './process.js';
 import { freeLocalPort } from '../util/net.js';
 import type { BackgroundProcess, ExecOptions, ExecResult, Machine, MachineCheck } from './types.js';
 
-const DOCKERD_FIX = 'start it: nohup dockerd >/var/log/dockerd.log 2>&1 & (or systemctl start docker)';
+/** How to start the Docker daemon by hand (doctor's fix line). */
+export const DOCKERD_FIX = 'start dockerd: nohup dockerd >/var/log/dockerd.log 2>&1 &';
 
 /** This host. */
 export class LocalMachine implements Machine {

@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ExecSession } from './exec-session.js';
+import { DOCKERD_FIX } from './local.js';
 import { runProcess } from './process.js';
 import { quoteCommandLine } from './quote.js';
 import { formatSshUrl, parseSshUrl, type SshAddress } from './ssh-url.js';
@@ -92,7 +93,7 @@ export class SshMachine implements Machine {
   }
 
   dockerStartHint(): string {
-    return `on ${this.address}: systemctl start docker (or start dockerd by hand)`;
+    return `on ${this.address}: systemctl start docker (or ${DOCKERD_FIX})`;
   }
 
   /** Local argv that runs argv on this machine with pipes kept open (e.g. a container's shell for an ExecSession). */
