@@ -460,13 +460,12 @@ export function environmentDifferences(results: RunResults): string[] {
       }
     }
 
-    // dd's settings as the samples recorded them.
-    for (const [wid, w] of Object.entries(results.scenario?.workloads ?? {})) {
-      if ((w as { kind?: string }).kind !== 'dd') continue;
+    // Write settings as the samples recorded them (workloads that record no sync mode or cache drop say nothing here).
+    for (const wid of Object.keys(results.scenario?.workloads ?? {})) {
       const a = sampleDetail(results, base.id, wid, 'sync');
       const b = sampleDetail(results, cand.id, wid, 'sync');
       if (a.length && b.length && a.join() !== b.join()) {
-        out.push(`${cl} ran ${wid} with dd sync mode ${b.join('/')}, the baseline ${bl} with ${a.join('/')}; the sync mode decides whether the page cache or the disk is measured.`);
+        out.push(`${cl} ran ${wid} with sync mode ${b.join('/')}, the baseline ${bl} with ${a.join('/')}; the sync mode decides whether the page cache or the disk is measured.`);
       }
       const da = sampleDetail(results, base.id, wid, 'droppedCaches');
       const db = sampleDetail(results, cand.id, wid, 'droppedCaches');
