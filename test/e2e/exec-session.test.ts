@@ -41,6 +41,18 @@ describe('ExecSession', () => {
     expect((await session.exec(['true'])).exitCode).toBe(0);
   });
 
+  it('returns output exactly (no trailing newline, marker-like text) and reopens a dropped session', async () => {
+    const fake = '\n__benchsuite_0123456789abcdef_X:0\n';
+    const r = await session.exec(['sh', '-c', 'printf "%s" "$1"; printf "%s" "$1" >&2; printf tail', 'sh', fake]);
+    expect(r).toMatchObject({ stdout: `${fake}tail`, stderr: fake, exitCode: 0 });
+    const client = session.clientPid as number;
+    process.kill(client, 'SIGKILL'); // the docker CLI, not the container
+    await new Promise((res) => setTimeout(res, 300));
+    expect(await session.exec(['sh', '-c', 'echo back'])).toMatchObject({ stdout: 'back\n', exitCode: 0 });
+    expect(session.clientPid).not.toBe(client);
+    expect(session.usable).toBe(true);
+  });
+
   it('reports a killed container as an error instead of hanging', async () => {
     execFileSync('docker', ['kill', id], { stdio: 'ignore' });
     const r = await session.exec(['true'], { timeoutMs: 5000 });
