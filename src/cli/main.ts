@@ -27,6 +27,7 @@ import { resultsPath } from '../results/store.js';
 import { ensureOutputDir } from './output-dir.js';
 import { addCommandHelp, configureProgramHelp, EXIT_CODES } from './help.js';
 import { PACKAGE_VERSION } from '../paths.js';
+import { fleetRunCommand, isFleetRun, type FleetCliFlags } from '../fleet/cli.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
@@ -79,6 +80,8 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
   // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
   const resultsDir = ensureOutputDir(flags.resultsDir, '--results-dir');
   if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+  const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
+  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
   let resume;
   let scenario: Scenario;
   let file: string | undefined;
@@ -194,6 +197,11 @@ export function buildProgram(argv: string[]): Command {
     .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
     .option('--no-reports', 'print the table but do not render reports/')
     .addOption(styleOption())
+    .option('--inventory <file>', 'run on every host of an Ansible inventory (INI, YAML or `ansible-inventory --list` JSON); see docs/fleet.md')
+    .option('--limit <pattern>', 'with --inventory: an Ansible host pattern, e.g. web:&prod:!web03')
+    .option('--forks <n>', 'with --inventory: hosts run at the same time (default 5)', positiveInt('--forks'))
+    .option('--known-hosts <file>', "with --inventory: known_hosts to check host keys against (default: the user's); keys are never accepted blindly")
+    .option('--group-by <field>', 'with --inventory: a pooled row per inventory group (group, group:<parent>) or fingerprint field (cpuModel, kernelRelease, …)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });
