@@ -4,7 +4,7 @@
  * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
  */
 import type { MetricInfo, Sample } from '../../results/model.js';
-import { formatExecFailure, type Machine } from '../../targets/types.js';
+import { formatExecFailure, type Machine } from '../../exec/types.js';
 import { freeLocalPort } from '../../util/net.js';
 import { procStatFields } from '../../util/proc.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
@@ -55,7 +55,7 @@ const handedOut = new Set<string>();
 async function pickPort(machine: Machine, fixed?: number): Promise<number> {
   if (fixed) return fixed;
   for (let i = 0; i < 20; i++) {
-    const port = machine.kind === 'local' ? await freeLocalPort() : 20_000 + Math.floor(Math.random() * 40_000);
+    const port = await machine.candidatePort();
     const key = `${machine.address}:${port}`;
     if (handedOut.has(key)) continue;
     const probe = await machine.exec(['ab', '-n', '1', '-c', '1', `http://127.0.0.1:${port}/`], { timeoutMs: 5000 });
