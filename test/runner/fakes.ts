@@ -13,6 +13,7 @@ import { LocalMachine } from '../../src/targets/local.js';
 import type { Environment, EnvironmentSpec, ExecOptions, Machine, Target } from '../../src/targets/types.js';
 import type { PreparedWorkload, SampleOutcome, Workload, WorkloadContext } from '../../src/workloads/types.js';
 import type { RunTargets } from '../../src/runner/pipeline.js';
+import { runScenario } from '../../src/runner/run.js';
 
 export class FakeTarget implements Target {
   readonly kind = 'host' as const;
@@ -127,3 +128,21 @@ export function sequence(r: RunResults): string[] {
 export function readResults(dir: string, runId: string): RunResults {
   return JSON.parse(readFileSync(join(dir, `${runId}.json`), 'utf8')) as RunResults;
 }
+
+/** Retries without the real back-off. */
+export const FAST = { retryDelayMs: 1 };
+
+/** One run of the fake workload on fake targets A, B (or the scenario's), results in a fresh directory. */
+export async function run(input: Partial<ScenarioInput>, script: Script, opts: { targets?: FakeTarget[]; seed?: number; signal?: AbortSignal } = {}) {
+  const scratch = tempDir('scratch');
+  const resultsDir = tempDir('results');
+  const scenario = scenarioWith(input, scratch);
+  const targets = opts.targets ?? Object.keys(scenario.targets).map((id) => new FakeTarget(id));
+  const workload = new FakeWorkload('w', script);
+  const progress = capture();
+  const results = await runScenario({
+    scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST,
+  });
+  return { results, workload, targets, progress, resultsDir, scratch, scenario };
+}
+

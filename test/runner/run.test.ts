@@ -10,22 +10,7 @@ import { runScenario } from '../../src/runner/run.js';
 import { ConnectionError } from '../../src/targets/types.js';
 import { SampleError } from '../../src/workloads/types.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
-import { capture, FakeTarget, FakeWorkload, readResults, runTargets, scenarioWith, sequence, tempDir, type Script } from './fakes.js';
-
-const FAST = { retryDelayMs: 1 };
-
-async function run(input: Partial<ScenarioInput>, script: Script, opts: { targets?: FakeTarget[]; seed?: number; signal?: AbortSignal } = {}) {
-  const scratch = tempDir('scratch');
-  const resultsDir = tempDir('results');
-  const scenario = scenarioWith(input, scratch);
-  const targets = opts.targets ?? Object.keys(scenario.targets).map((id) => new FakeTarget(id));
-  const workload = new FakeWorkload('w', script);
-  const progress = capture();
-  const results = await runScenario({
-    scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST,
-  });
-  return { results, workload, targets, progress, resultsDir, scratch, scenario };
-}
+import { capture, FAST, FakeTarget, FakeWorkload, readResults, run, runTargets, sequence, type Script } from './fakes.js';
 
 const constant: Script = (t) => (t === 'A' ? 100 : 80);
 
