@@ -43,6 +43,7 @@ interface RunFlags {
   seed?: number;
   resume?: string;
   reports: boolean;
+  keepVm?: boolean;
 }
 
 /** Scenario with CLI overrides applied, validated like the file. */
@@ -113,6 +114,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       progress,
       resume,
       seed: flags.seed,
+      keepVm: flags.keepVm,
     });
     process.stdout.write(`\n${renderTerminalTable(results)}\n`);
     process.stdout.write(`results: ${resultsPath(resultsDir, results.runId)}\n`);
@@ -152,6 +154,7 @@ export function buildProgram(argv: string[]): Command {
     .option('--seed <n>', 'seed for order: randomized (recorded in the results)', positiveInt('--seed'))
     .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
     .option('--no-reports', 'print the table but do not render reports/')
+    .option('--keep-vm', 'leave the local guest running if this run boots it (default: shut it down at the end; a guest from `vm up` is always left running)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });

@@ -14,6 +14,7 @@ import { seedFor } from './plan.js';
 import { createProgress, type Progress } from './progress.js';
 import { newRunId } from './run-id.js';
 import type { SamplingPolicy } from './take.js';
+import { defaultSurvey, preflight, releaseGuest, type Survey } from './preflight.js';
 
 export { planOf } from './plan.js';
 export { fingerprintChanges } from './prepare.js';
@@ -40,6 +41,10 @@ export interface RunOptions {
   workloads?: Workload[];
   /** Retries and the stop after failures in a row (default DEFAULT_POLICY). */
   policy?: Partial<SamplingPolicy>;
+  /** Leave a guest this run boots running afterwards (default: shut it down at the end). */
+  keepVm?: boolean;
+  /** The load survey of each target's machine before sampling (default src/env/load.ts); false skips it. */
+  survey?: Survey | false;
 }
 
 export async function runScenario(o: RunOptions): Promise<RunResults> {
@@ -50,6 +55,20 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
   const seed = seedFor(scenario, o.resume, o.seed);
   const workloads = o.workloads ?? createWorkloads(scenario);
   const git = o.resume ? undefined : await gitInfo();
-  const targets = o.targets ?? (await createTargets(scenario, runId, { log: (l) => progress.log(l), signal }));
-  return runPipeline({ ...o, scenario, runId, seed, workloads, targets, signal, progress, git });
+  const log = (l: string): void => progress.log(l);
+  try {
+    const targets = o.targets ?? (await createTargets(scenario, runId, { log, signal }));
+    let checked;
+    try {
+      checked = o.survey === false ? undefined : await preflight(scenario, targets, { survey: o.survey ?? defaultSurvey, log, signal, keepVm: o.keepVm });
+    } catch (e) {
+      for (const m of targets.machines) await m.close().catch(() => undefined);
+      throw e;
+    }
+    const annotate = checked ? (r: RunResults): void => void (r.preflight = checked) : undefined;
+    return await runPipeline({ ...o, scenario, runId, seed, workloads, targets, signal, progress, git, annotate });
+  } finally {
+    // Also on failure and after SIGINT (the pipeline returns once the abort has cleaned up).
+    await releaseGuest(o.keepVm, log).catch((e: Error) => log(`warning: could not shut the guest down: ${e.message}; \`benchsuite vm down\` stops it`));
+  }
 }

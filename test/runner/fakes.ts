@@ -14,6 +14,7 @@ import type { Environment, EnvironmentSpec, ExecOptions, Machine, Target } from 
 import type { PreparedWorkload, SampleOutcome, Workload, WorkloadContext } from '../../src/workloads/types.js';
 import type { RunTargets } from '../../src/runner/pipeline.js';
 import { runScenario } from '../../src/runner/run.js';
+import type { Survey } from '../../src/runner/preflight.js';
 
 export class FakeTarget implements Target {
   readonly kind = 'host' as const;
@@ -133,7 +134,7 @@ export function readResults(dir: string, runId: string): RunResults {
 export const FAST = { retryDelayMs: 1 };
 
 /** One run of the fake workload on fake targets A, B (or the scenario's), results in a fresh directory. */
-export async function run(input: Partial<ScenarioInput>, script: Script, opts: { targets?: FakeTarget[]; seed?: number; signal?: AbortSignal } = {}) {
+export async function run(input: Partial<ScenarioInput>, script: Script, opts: { targets?: FakeTarget[]; seed?: number; signal?: AbortSignal; survey?: Survey } = {}) {
   const scratch = tempDir('scratch');
   const resultsDir = tempDir('results');
   const scenario = scenarioWith(input, scratch);
@@ -141,7 +142,7 @@ export async function run(input: Partial<ScenarioInput>, script: Script, opts: {
   const workload = new FakeWorkload('w', script);
   const progress = capture();
   const results = await runScenario({
-    scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST,
+    scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST, survey: opts.survey ?? false,
   });
   return { results, workload, targets, progress, resultsDir, scratch, scenario };
 }

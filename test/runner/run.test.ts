@@ -145,7 +145,7 @@ describe('interruption and resume', () => {
     const workload = new FakeWorkload('w', (t) => (t === 'A' ? 100 : 90));
     const resumed = await runScenario({
       scenario: onDisk.scenario, resume: onDisk, resultsDir: first.resultsDir, targets: runTargets([new FakeTarget('A'), new FakeTarget('B')]),
-      workloads: [workload], progress: capture(), policy: FAST,
+      workloads: [workload], progress: capture(), policy: FAST, survey: false,
     });
     expect(workload.calls).toEqual(['A', 'A', 'B', 'B', 'A']);
     expect(resumed.status).toBe('completed');
