@@ -122,7 +122,7 @@ function sample(run: Run, w: Workload, prepared: Map<string, PreparedWorkload>, 
       session.tracker.total = session.tracker.done + rounds * n + laterWorkloads * perWorkload;
     },
   };
-  const sampler = new Sampler({ ...run.sampling, higherIsBetter: primary.higherIsBetter });
+  const sampler = new Sampler({ ...run.sampling, higherIsBetter: primary.higherIsBetter, resolution: primary.resolution, positive: primary.positive });
   return sampler.run(active.map((t) => t.id), sink);
 }
 

@@ -14,6 +14,9 @@ export interface SamplerConfig {
   /** The scenario's baseline target id. */
   baseline: string;
   higherIsBetter: boolean;
+  /** The primary metric's quantum and positivity, for the stopping rule (MetricInfo). */
+  resolution?: number;
+  positive?: boolean;
   random: () => number;
 }
 
@@ -115,7 +118,7 @@ export class Sampler {
     const samples: Record<string, number[]> = { [t]: own };
     if (base !== t && base !== undefined && sink.values(base).length >= 2) samples[base] = sink.values(base);
     const baseline = base !== undefined && samples[base] ? base : t;
-    const d = decideSampling({ baseline, samples, higherIsBetter: this.cfg.higherIsBetter, confidence: this.cfg.confidence, plan });
+    const d = decideSampling({ baseline, samples, ...this.metric(), plan });
     return d.targets.find((x) => x.id === t)?.met ?? false;
   }
 
@@ -127,6 +130,11 @@ export class Sampler {
     const samples: Record<string, number[]> = {};
     for (const t of live) samples[t] = sink.values(t);
     const plan = 'adaptive' in this.cfg.plan ? this.cfg.plan.adaptive : undefined;
-    return decideSampling({ baseline: this.baselineOf(live) as string, samples, higherIsBetter: this.cfg.higherIsBetter, confidence: this.cfg.confidence, plan });
+    return decideSampling({ baseline: this.baselineOf(live) as string, samples, ...this.metric(), plan });
+  }
+
+  private metric(): { higherIsBetter: boolean; confidence: number; resolution?: number; positive?: boolean } {
+    const { higherIsBetter, confidence, resolution, positive } = this.cfg;
+    return { higherIsBetter, confidence, resolution, positive };
   }
 }
