@@ -148,7 +148,10 @@ export interface LoadOptions {
 
 /** Combine probe facts and command lines into the record, with the warnings a user should read. */
 export function assessLoad(machine: string, targets: string[], facts: ProbeFacts, cmdlines: Map<number, string[]>, o: LoadOptions = {}): MachineLoadRecord {
-  const cpuOf = (pid: number): number | null => facts.processes.find((p) => p.pid === pid)?.cpuPct ?? null;
+  const cpuOf = (pid: number): number | null => {
+    const c = facts.processes.find((p) => p.pid === pid)?.cpuPct;
+    return c === undefined ? null : round1(c);
+  };
   const guests: MachineLoadRecord['guests'] = [];
   const servers: MachineLoadRecord['servers'] = [];
   for (const [pid, argv] of cmdlines) {
@@ -158,7 +161,7 @@ export function assessLoad(machine: string, targets: string[], facts: ProbeFacts
   const busy = facts.processes.filter((p) => p.cpuPct >= BUSY_PROCESS_PCT).slice(0, 5).map((p) => ({ ...p, cpuPct: round1(p.cpuPct) }));
   const warnings: string[] = [];
   for (const g of guests) {
-    const use = g.cpuPct === null ? '' : `, ${round1(g.cpuPct)} % of a core while idle`;
+    const use = g.cpuPct === null ? '' : `, ${round1(g.cpuPct)} % of a core`;
     const whose = g.pid === o.ownGuestPid ? ' (this run uses it)' : '; `benchsuite vm down` stops it';
     warnings.push(`benchsuite's guest runs here (qemu pid ${g.pid}, ${g.accelerator.toUpperCase()}${use})${whose}`);
   }

@@ -65,13 +65,13 @@ describe('assessLoad', () => {
     expect(r.guests).toEqual([{ pid: 4242, accelerator: 'tcg', cpuPct: 118 }]);
     expect(r.servers.map((s) => s.pid)).toEqual([77]);
     expect(r.quiet).toBe(false);
-    expect(r.warnings[0]).toBe("benchsuite's guest runs here (qemu pid 4242, TCG, 118 % of a core while idle); `benchsuite vm down` stops it");
+    expect(r.warnings[0]).toBe("benchsuite's guest runs here (qemu pid 4242, TCG, 118 % of a core); `benchsuite vm down` stops it");
     expect(r.warnings[1]).toContain('1 benchsuite server(s) of another run');
     expect(r.warnings[2]).toBe('CPU 30 % busy over 1 s on 2 cores, load average 1.5 0.8 0.4; busiest: qemu-system-x86 (pid 4242) 118 %');
   });
   it("the run's own guest is reported but is not foreign load; 30 % is below a 40 % limit", () => {
     const r = assessLoad('local', ['kvm'], facts, new Map([[4242, argv.get(4242) as string[]]]), { ownGuestPid: 4242, warnAbovePct: 40 });
-    expect(r.warnings).toEqual(["benchsuite's guest runs here (qemu pid 4242, TCG, 118 % of a core while idle) (this run uses it)"]);
+    expect(r.warnings).toEqual(["benchsuite's guest runs here (qemu pid 4242, TCG, 118 % of a core) (this run uses it)"]);
     expect(r.quiet).toBe(true);
   });
 });
