@@ -61,6 +61,7 @@ interface RunFlags {
   seed?: number;
   resume?: string;
   reports: boolean;
+  keepVm?: boolean;
   style: ReportStyle;
 }
 
@@ -151,6 +152,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       progress,
       resume,
       seed: flags.seed,
+      keepVm: flags.keepVm,
     });
     process.stdout.write(`\n${flags.style === 'brief' ? renderBriefMarkdown(results) : renderTerminalTable(results)}\n`);
     process.stdout.write(`results: ${resultsPath(resultsDir, results.runId)}\n`);
@@ -218,6 +220,7 @@ export function buildProgram(argv: string[]): Command {
     .option('--forks <n>', 'with --inventory: hosts run at the same time (default 5)', positiveInt('--forks'))
     .option('--known-hosts <file>', "with --inventory: known_hosts to check host keys against (default: the user's); keys are never accepted blindly")
     .option('--group-by <field>', 'with --inventory: a pooled row per inventory group (group, group:<parent>) or fingerprint field (cpuModel, kernelRelease, …)')
+    .option('--keep-vm', 'leave the local guest running if this run boots it (default: shut it down at the end; a guest from `vm up` is always left running)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });
