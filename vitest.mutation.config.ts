@@ -1,0 +1,27 @@
+import { defineConfig } from 'vitest/config';
+
+// The unit-level tests only: no Docker, no sshd, no spawned CLI, no browser. Used by `npm run mutation`
+// (stryker.config.mjs), which runs these tests once per mutant, so everything here must be fast and
+// must not touch a target. test/global-setup.ts is left out on purpose (it builds dist/ and needs dockerd).
+export const UNIT_TESTS = [
+  'test/stats/**/*.test.ts',
+  'test/results/**/*.test.ts',
+  'test/runner/**/*.test.ts',
+  'test/scenario/**/*.test.ts',
+  'test/report/**/*.test.ts',
+  'test/unit/scenario.test.ts',
+];
+
+export default defineConfig({
+  test: {
+    include: UNIT_TESTS,
+    exclude: [
+      // Drives headless Chromium: seconds per run and nothing it checks is reachable by mutants the other
+      // report tests do not already reach.
+      'test/report/html.test.ts',
+      // Reads ../shared (outside the repository) until its vectors are copied into test/fixtures (stats helper).
+      'test/stats/vectors.test.ts',
+    ],
+    testTimeout: 60_000,
+  },
+});
