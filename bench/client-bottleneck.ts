@@ -9,9 +9,7 @@
  */
 import os from 'node:os';
 import { LocalMachine } from '../src/targets/local.js';
-import { abSchema } from '../src/scenario/schema.js';
-import { abArgv, clientCpuSeconds, CLIENT_SATURATION, withClientCpu } from '../src/workloads/ab.js';
-import { parseAbOutput } from '../src/workloads/parse-ab.js';
+import { abArgv, abSchema, clientCpuSeconds, CLIENT_SATURATION, parseAbOutput, withClientCpu } from '../src/workloads/ab/index.js';
 import { checkAborted, cpuSecondsOf, figures, loadMark, type LoadMark, measuredLine, mmm, num, startNginx, table, type Figures, type NginxServer } from './common.js';
 
 export interface ClientOptions {

@@ -14,7 +14,7 @@ import type { BackgroundProcess } from '../src/targets/types.js';
 import { freeLocalPort } from '../src/util/net.js';
 import { descendants, readProcStat } from '../src/util/proc.js';
 import { startLoopbackSshd, type LoopbackSshd } from '../support/loopback-sshd.js';
-import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from '../src/workloads/nginx-config.js';
+import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from '../src/workloads/ab/index.js';
 
 // ---------------------------------------------------------------------------------------------
 // Figures

@@ -8,12 +8,11 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ddSchema, abSchema } from '../src/scenario/schema.js';
 import { compare } from '../src/stats/index.js';
 import { HostTarget } from '../src/targets/host.js';
 import { LocalMachine } from '../src/targets/local.js';
-import { abArgv, AbWorkload } from '../src/workloads/ab.js';
-import { ddArgv, DdWorkload } from '../src/workloads/dd.js';
+import { abArgv, abSchema, AbWorkload } from '../src/workloads/ab/index.js';
+import { ddArgv, ddSchema, DdWorkload } from '../src/workloads/dd/index.js';
 import {
   BENCH_RUN_ID, benchAbort, checkAborted, figures, loadMark, type LoadMark, measuredLine, medianInterval, mmm, ms, num, onCleanup, scratchDir, table,
   type Figures,

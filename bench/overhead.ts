@@ -17,10 +17,8 @@ import { runProcess } from '../src/targets/process.js';
 import { SshMachine } from '../src/targets/ssh.js';
 import type { Environment, ExecResult } from '../src/targets/types.js';
 import { spawn } from 'node:child_process';
-import { abArgv, clientCpuSeconds, CLIENT_SATURATION, withClientCpu } from '../src/workloads/ab.js';
-import { parseAbOutput } from '../src/workloads/parse-ab.js';
-import { parseDdOutput } from '../src/workloads/parse-dd.js';
-import { abSchema } from '../src/scenario/schema.js';
+import { abArgv, abSchema, clientCpuSeconds, CLIENT_SATURATION, parseAbOutput, withClientCpu } from '../src/workloads/ab/index.js';
+import { parseDdOutput } from '../src/workloads/dd/index.js';
 import {
   BENCH_RUN_ID, benchAbort, checkAborted, figures, loadMark, type LoadMark, measuredLine, mmm, ms, num, onCleanup, removeBenchContainers, scratchDir,
   startNginx, startSshd, table, type Figures,

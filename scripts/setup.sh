@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Idempotent set-up for a fresh Debian machine (root) that has only Node 20 and npm:
 # installs the Debian packages benchsuite drives, starts dockerd, installs npm dependencies, builds,
-# and builds the default workload image. Re-running it when everything is in place takes about a second.
+# installs the packages of the workload kinds' programs (listed by the build itself: their requirements in
+# src/workloads/<kind>/, read by scripts/workload-packages.mjs), and builds the default workload image.
+# Re-running it when everything is in place takes about a second.
 #   --for-tests  also installs what only the test suite needs (sshd for SSH-target tests, chromium for the
 #                HTML report test, wrk, qemu and debootstrap for the local guest's test).
 set -euo pipefail
@@ -12,11 +14,20 @@ for_tests=0
 
 log() { printf 'setup: %s\n' "$*" >&2; }
 
+apt_install() {
+  if [[ $(id -u) -ne 0 ]]; then
+    log "missing Debian packages: $* — install them as root: apt-get install $*"
+    exit 1
+  fi
+  log "installing $* (apt-get)"
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+# Bootstrap: what is needed before benchsuite builds and runs (the workload kinds' own packages come later).
 need_pkgs=()
 have() { command -v "$1" >/dev/null 2>&1; }
 have dockerd || need_pkgs+=(docker.io)
-have ab || need_pkgs+=(apache2-utils)
-[[ -x /usr/sbin/nginx ]] || need_pkgs+=(nginx-light)
 have ssh || need_pkgs+=(openssh-client)
 if (( for_tests )); then
   [[ -x /usr/sbin/sshd ]] || need_pkgs+=(openssh-server)
@@ -28,20 +39,7 @@ if (( for_tests )); then
   have mkfs.ext4 || need_pkgs+=(e2fsprogs)
 fi
 
-if (( ${#need_pkgs[@]} )); then
-  if [[ $(id -u) -ne 0 ]]; then
-    log "missing Debian packages: ${need_pkgs[*]} — install them as root: apt-get install ${need_pkgs[*]}"
-    exit 1
-  fi
-  log "installing ${need_pkgs[*]} (apt-get)"
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need_pkgs[@]}" >/dev/null
-fi
-
-# Debian's nginx package starts a system nginx on port 80; benchsuite runs its own with a generated config.
-if [[ -x /usr/sbin/nginx ]] && pgrep -x nginx >/dev/null 2>&1 && [[ -f /run/nginx.pid ]]; then
-  /usr/sbin/nginx -s stop >/dev/null 2>&1 || true
-fi
+(( ${#need_pkgs[@]} )) && apt_install "${need_pkgs[@]}"
 
 # dockerd: start it when nothing answers on the socket.
 if ! docker info >/dev/null 2>&1; then
@@ -68,5 +66,20 @@ if [[ ! -f dist/src/cli/main.js ]] || [[ -n "$(find src bench -name '*.ts' -newe
   npx tsc -p tsconfig.json
 fi
 
-# The default workload image (GNU dd + nginx from this host), built locally: no registry needed.
+# The workload kinds' programs (derived from src/workloads/registry.ts, read from the build). A Debian package
+# may start a system service (nginx on port 80): benchsuite runs its own, with its own config.
+kind_pkgs=()
+kind_services=()
+while read -r what name; do
+  [[ $what == package ]] && kind_pkgs+=("$name")
+  [[ $what == service ]] && kind_services+=("$name")
+done < <(node scripts/workload-packages.mjs --setup)
+(( ${#kind_pkgs[@]} )) && apt_install "${kind_pkgs[@]}"
+for svc in "${kind_services[@]}"; do
+  if [[ -f "/run/$svc.pid" && -x "/etc/init.d/$svc" ]]; then
+    "/etc/init.d/$svc" stop >/dev/null 2>&1 || true
+  fi
+done
+
+# The default workload image (this host's own binaries of the kinds' programs), built locally: no registry needed.
 node bin/benchsuite.js image build --if-missing >&2

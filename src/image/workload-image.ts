@@ -1,7 +1,8 @@
 /**
  * The default workload image, built locally because no registry is needed (or reachable, here):
- * a root filesystem of this host's own GNU coreutils (dd, timeout…) and nginx with the libraries
- * `ldd` lists, `docker import`ed. Bare metal and container therefore run the very same binaries.
+ * a root filesystem of this host's own coreutils (timeout, rm…), dash, and the programs the workload kinds
+ * run where the workload runs (their `where: 'workload'` requirements), with the libraries `ldd` lists,
+ * `docker import`ed. Bare metal and container therefore run the very same binaries.
  * The image carries a hash of those binaries, so it is rebuilt when the host's binaries change.
  */
 import { createHash } from 'node:crypto';
@@ -13,12 +14,12 @@ import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { runProcess } from '../targets/process.js';
 import { LocalMachine } from '../targets/local.js';
 import type { Machine } from '../targets/types.js';
+import { requirements, workloadBinaries } from '../workloads/index.js';
 
 export { DEFAULT_IMAGE };
 
-/** Binaries the image carries; all resolved on this host. */
-export const IMAGE_BINARIES = [
-  '/usr/bin/dd',
+/** What benchsuite itself runs inside a container (scratch set-up, timeouts, fingerprint), besides the workloads. */
+const HARNESS_BINARIES = [
   '/usr/bin/sleep',
   '/usr/bin/timeout',
   '/usr/bin/cat',
@@ -32,8 +33,18 @@ export const IMAGE_BINARIES = [
   '/usr/bin/stat',
   '/usr/bin/sync',
   '/usr/bin/dash',
-  '/usr/sbin/nginx',
 ];
+
+/** Binaries the image carries, all resolved on this host: the harness's and the workload kinds'. */
+export const IMAGE_BINARIES: readonly string[] = [...new Set([...workloadBinaries(), ...HARNESS_BINARIES])];
+
+/** The Debian packages providing IMAGE_BINARIES that is missing here (for messages). */
+export function imagePackagesFor(missing: readonly string[]): string[] {
+  const byPath = new Map<string, string>([...HARNESS_BINARIES.map((p): [string, string] => [p, p.endsWith('/dash') ? 'dash' : 'coreutils'])]);
+  for (const r of requirements()) if (r.where === 'workload') byPath.set(r.path, r.debian);
+  return [...new Set(missing.map((p) => byPath.get(p) ?? 'coreutils'))];
+}
+
 const BUILDER_VERSION = '1';
 const HASH_LABEL = 'benchsuite.image.hash';
 
@@ -42,7 +53,7 @@ function resolveBinary(path: string): string {
   if (existsSync(path)) return path;
   const alt = path.replace('/usr/bin/', '/bin/').replace('/usr/sbin/', '/sbin/');
   if (existsSync(alt)) return alt;
-  throw new Error(`${path} is missing on this host: install coreutils, dash and nginx-light (apt-get install nginx-light) to build ${DEFAULT_IMAGE}`);
+  throw new Error(`${path} is missing on this host: apt-get install ${imagePackagesFor([path]).join(' ')} to build ${DEFAULT_IMAGE}`);
 }
 
 async function librariesOf(binary: string): Promise<string[]> {

@@ -62,6 +62,10 @@ export interface MetricInfo {
   higherIsBetter: boolean;
   /** The metric that goes in the comparison table (others are recorded but secondary). */
   primary: boolean;
+  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1). */
+  resolution?: number;
+  /** Values are strictly positive (rates, times): ratio intervals may use that. */
+  positive?: boolean;
 }
 
 export interface Sample {

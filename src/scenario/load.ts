@@ -13,6 +13,7 @@ import { scenarioSchema, type Scenario } from './schema.js';
 import { crossFieldIssues } from './validate.js';
 
 import { SCENARIO_DIR } from '../paths.js';
+import { kindChoices } from '../workloads/index.js';
 
 export { SCENARIO_DIR };
 
@@ -140,7 +141,7 @@ function describeIssue(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'invalid_key') return `${JSON.stringify(issue.input)} is not a valid id: ${issue.issues[0]?.message ?? 'letters, digits, - and _'}`;
   if (issue.code === 'invalid_value') return `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, got ${JSON.stringify(issue.input)}`;
   if (issue.code === 'invalid_union' && (issue.path.at(-2) === 'workloads' || issue.path[0] === 'workloads')) {
-    return `${base}; a workload needs kind: dd or kind: ab`;
+    return `${base}; a workload needs ${kindChoices()}`;
   }
   if (issue.code === 'too_small' || issue.code === 'too_big') {
     return `${base}; got ${JSON.stringify(issue.input)}`;

@@ -1,8 +1,9 @@
 /**
  * The scenario file's schema: every field, its type, range and default, in one place.
- * Cross-field rules (baseline exists, concurrency <= requests, safe paths) live in validate.ts.
+ * Each workload kind's settings live in its own folder (src/workloads/<kind>/); cross-field rules in validate.ts.
  */
 import { z } from 'zod';
+import { WORKLOAD_KINDS } from '../workloads/registry.js';
 
 /** The image benchsuite builds locally when a scenario does not name one (no registry needed). */
 export const DEFAULT_IMAGE = 'benchsuite/workload:local';
@@ -10,16 +11,6 @@ export const DEFAULT_SCRATCH_ROOT = '/var/tmp/benchsuite';
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
 const idMessage = 'an id of letters, digits, "-" or "_" (at most 40, starting with a letter or digit)';
-
-/** Sizes as dd understands them: a whole number with an optional binary suffix (K, M, G). */
-export const SIZE = /^[1-9][0-9]{0,9}[KMG]?$/;
-export function parseSize(text: string | number): number {
-  if (typeof text === 'number') return text;
-  const m = /^([0-9]+)([KMG]?)$/.exec(text);
-  if (!m) return NaN;
-  const mult = { '': 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2] as '' | 'K' | 'M' | 'G'];
-  return Number(m[1]) * mult;
-}
 
 const capability = z
   .string()
@@ -60,36 +51,11 @@ export const targetSchema = z
   })
   .strict();
 
-export const ddSchema = z
-  .object({
-    kind: z.literal('dd'),
-    title: z.string().min(1).max(60).optional(),
-    blockSize: z.union([z.string().regex(SIZE, 'a size such as 1M, 64K or 4096'), z.number().int().positive()]).default('1M'),
-    count: z.number().int('a whole number').min(1).max(1_000_000).default(256),
-    sync: z.enum(['fdatasync', 'direct', 'none']).default('fdatasync'),
-    /** Drop the page cache before each sample where permitted (root on the host); whether it happened is recorded. */
-    dropCaches: z.boolean().default(true),
-  })
-  .strict();
-
-export const abSchema = z
-  .object({
-    kind: z.literal('ab'),
-    title: z.string().min(1).max(60).optional(),
-    requests: z.number().int('a whole number').min(1).max(10_000_000).default(20_000),
-    concurrency: z.number().int('a whole number').min(1).max(20_000).default(32),
-    keepAlive: z.boolean().default(true),
-    path: z.string().regex(/^\/[A-Za-z0-9._~\/-]*$/, 'a URL path such as / or /index.html').default('/'),
-    /** Size of the static file the server returns. */
-    responseBytes: z.number().int().min(0).max(64 * 1024 * 1024).default(4096),
-    /** nginx worker processes (the same on every target). */
-    serverWorkers: z.number().int().min(1).max(64).default(1),
-    /** Port the server listens on (127.0.0.1); default: a free port picked at run time. */
-    port: z.number().int().min(1024).max(65535).optional(),
-  })
-  .strict();
-
-export const workloadSchema = z.discriminatedUnion('kind', [ddSchema, abSchema]);
+type SchemaOf<K> = K extends { schema: infer S } ? S : never;
+type SchemasOf<T extends readonly unknown[]> = { -readonly [I in keyof T]: SchemaOf<T[I]> };
+type KindSchemas = SchemasOf<typeof WORKLOAD_KINDS>;
+/** One entry of `workloads:` — the union of the registered kinds' schemas (src/workloads/registry.ts). */
+export const workloadSchema = z.discriminatedUnion('kind', WORKLOAD_KINDS.map((k) => k.schema) as unknown as KindSchemas);
 
 export const adaptiveSamplesSchema = z
   .object({
@@ -126,5 +92,3 @@ export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type TargetSpec = z.output<typeof targetSchema>;
 export type ContainerSpec = z.output<typeof containerSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;
-export type DdSpec = z.output<typeof ddSchema>;
-export type AbSpec = z.output<typeof abSchema>;

@@ -2,19 +2,19 @@
 import { posix } from 'node:path';
 import { parseSshUrl } from '../targets/ssh-url.js';
 import { didYouMean } from './errors.js';
-import { parseSize, type Scenario } from './schema.js';
+import { kindChoices, kindOf } from '../workloads/index.js';
+import type { Scenario } from './schema.js';
 
 export interface FieldIssue {
   path: (string | number)[];
   message: string;
 }
 
-/** Directories dd must never write under. */
+/** Directories scratch files must never go under. */
 const FORBIDDEN_ROOTS = ['/dev', '/proc', '/sys'];
 const SYSTEM_DIRS = ['/', '/bin', '/boot', '/etc', '/lib', '/lib32', '/lib64', '/sbin', '/usr', '/run', '/var', '/root', '/home', '/tmp'];
 /** docker run flags benchsuite sets itself; overriding them would break cleanup or the measurement. */
 const RESERVED_RUN_ARGS = ['--name', '--label', '-l', '--rm', '-d', '--detach', '--network', '--net', '--cap-add', '--cap-drop', '--security-opt', '-u', '--user'];
-const MAX_DD_BYTES = 64 * 1024 ** 3;
 
 /** Returns a reason when the path is not an acceptable scratch root, else undefined. */
 export function scratchRootProblem(p: string): string | undefined {
@@ -31,7 +31,7 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
   const issues: FieldIssue[] = [];
   const ids = Object.keys(s.targets);
   if (ids.length === 0) issues.push({ path: ['targets'], message: 'at least one target is needed' });
-  if (Object.keys(s.workloads).length === 0) issues.push({ path: ['workloads'], message: 'at least one workload is needed (kind: dd or kind: ab)' });
+  if (Object.keys(s.workloads).length === 0) issues.push({ path: ['workloads'], message: `at least one workload is needed (${kindChoices()})` });
   if (ids.length > 0 && !ids.includes(s.baseline)) {
     const hint = didYouMean(s.baseline, ids);
     issues.push({ path: ['baseline'], message: `names no target${hint ? ` — did you mean "${hint}"?` : ''}; targets are: ${ids.join(', ')}` });
@@ -67,18 +67,7 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
     });
   }
   for (const [id, w] of Object.entries(s.workloads)) {
-    if (w.kind === 'ab' && w.concurrency > w.requests) {
-      issues.push({ path: ['workloads', id, 'concurrency'], message: `${w.concurrency} is more than requests (${w.requests}); ab needs concurrency <= requests` });
-    }
-    if (w.kind === 'ab' && (w.path.split('/').includes('..') || w.path.includes('//'))) {
-      issues.push({ path: ['workloads', id, 'path'], message: 'must not contain ".." segments or "//" (the file is created under the server\'s docroot)' });
-    }
-    if (w.kind === 'dd') {
-      const bs = parseSize(w.blockSize);
-      if (bs > 1024 ** 3) issues.push({ path: ['workloads', id, 'blockSize'], message: 'at most 1G' });
-      if (w.sync === 'direct' && bs % 512 !== 0) issues.push({ path: ['workloads', id, 'blockSize'], message: 'with sync: direct the block size must be a multiple of 512' });
-      if (bs * w.count > MAX_DD_BYTES) issues.push({ path: ['workloads', id, 'count'], message: `blockSize × count is ${bs * w.count} bytes; at most 64 GiB per sample` });
-    }
+    for (const issue of kindOf(w).validate?.(w) ?? []) issues.push({ path: ['workloads', id, ...issue.path], message: issue.message });
   }
   const scratch = scratchRootProblem(s.scratchRoot);
   if (scratch) issues.push({ path: ['scratchRoot'], message: scratch });

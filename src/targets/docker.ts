@@ -64,6 +64,10 @@ export class DockerTarget implements Target {
     this.imageId = id.stdout.trim() || undefined;
   }
 
+  get network(): 'host' | 'bridge' {
+    return this.spec.network;
+  }
+
   describeContainer(): { image: string; imageId?: string; runArgs: string[] } {
     return { image: this.spec.image, imageId: this.imageId, runArgs: dockerRunFlags(this.spec) };
   }

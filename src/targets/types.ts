@@ -77,8 +77,14 @@ export interface Target {
   readonly id: string;
   readonly label: string;
   readonly kind: 'host' | 'docker';
-  /** The machine the target lives on; clients such as ab run here. */
+  /** The machine the target lives on; clients (load generators) run here. */
   readonly machine: Machine;
+  /**
+   * Networking of the environments it opens: `host` (absent) shares the machine's network namespace, so a
+   * server there listens on 127.0.0.1; `bridge` has a namespace of its own, its ports published on the
+   * machine's 127.0.0.1, so a server there listens on all its addresses.
+   */
+  readonly network?: 'host' | 'bridge';
   /** Prepare once per run (e.g. make sure the image exists). */
   prepare(signal?: AbortSignal): Promise<void>;
   open(spec: EnvironmentSpec, signal?: AbortSignal): Promise<Environment>;

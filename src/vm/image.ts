@@ -15,6 +15,7 @@ import {
   DISABLED_UNITS,
   ENABLED_UNITS,
   GUEST_PACKAGES,
+  WORKLOAD_PACKAGES,
   MASKED_UNITS,
   RECIPE_VERSION,
   ROOT_LABEL,
@@ -315,7 +316,7 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
         .map((l) => l.split('\t') as [string, string]),
     );
     const versions: Record<string, string> = {};
-    for (const p of ['linux-image-amd64', `linux-image-${kernel.version}`, 'systemd', 'docker.io', 'containerd', 'runc', 'nginx-light', 'apache2-utils', 'coreutils', 'openssh-server']) {
+    for (const p of ['linux-image-amd64', `linux-image-${kernel.version}`, 'systemd', 'docker.io', 'containerd', 'runc', ...WORKLOAD_PACKAGES, 'coreutils', 'openssh-server']) {
       const v = all.get(p);
       if (v) versions[p] = v;
     }

@@ -4,12 +4,16 @@
  * Everything here is pure so it can be tested without building anything.
  */
 import { createHash } from 'node:crypto';
+import { debianPackages, requirements } from '../workloads/index.js';
 
 export const SUITE = 'bookworm';
 export const GUEST_HOSTNAME = 'benchsuite-guest';
 export const ROOT_LABEL = 'benchsuite-root';
 /** Bump when the build steps change, so cached images built by older code are rebuilt. */
 export const RECIPE_VERSION = 1;
+
+/** The packages of every workload kind's programs (src/workloads/registry.ts); the manifest records their versions. */
+export const WORKLOAD_PACKAGES: readonly string[] = debianPackages();
 
 export const GUEST_PACKAGES = [
   'systemd-sysv',
@@ -24,12 +28,12 @@ export const GUEST_PACKAGES = [
   // apparmor_parser (docker.io recommends it): the guest runs Docker as a stock Debian host does.
   'apparmor',
   'linux-image-amd64',
-  'nginx-light',
-  'apache2-utils',
+  // The programs of every workload kind, for host targets in the guest.
+  ...WORKLOAD_PACKAGES,
   'coreutils',
   'iproute2',
   'ca-certificates',
-] as const;
+].filter((p, i, all) => all.indexOf(p) === i);
 
 /** Periodic jobs that would add noise to a benchmark; masked in the guest. */
 export const MASKED_UNITS = [
@@ -42,7 +46,7 @@ export const MASKED_UNITS = [
   'man-db.timer',
 ] as const;
 /** Installed but not started at boot: benchsuite starts its own nginx with its own config. */
-export const DISABLED_UNITS = ['nginx.service'] as const;
+export const DISABLED_UNITS: readonly string[] = [...new Set(requirements().flatMap((r) => (r.service ? [`${r.service}.service`] : [])))];
 export const ENABLED_UNITS = ['systemd-networkd.service', 'ssh.service', 'containerd.service', 'docker.service'] as const;
 
 /** Identifies the recipe: an image whose manifest has another id is rebuilt. */

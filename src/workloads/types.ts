@@ -1,7 +1,15 @@
 /**
- * The workload contract (the PerfKit life cycle): prepare on a target → samples → cleanup.
- * Adding fio or wrk means one new file implementing Workload and a schema entry.
+ * The workload contracts.
+ *
+ * - `Workload`: one configured workload of a scenario, and its life cycle (the PerfKit one):
+ *   prepare on a target → samples → cleanup.
+ * - `WorkloadKind`: everything about one kind (dd, ab, …) in one object, exported by
+ *   `src/workloads/<kind>/index.ts` and listed once in `src/workloads/registry.ts`: its part of the
+ *   scenario schema with defaults, quick-mode settings, cross-field checks, default title, the programs it
+ *   needs (and the Debian packages providing them), and the factory of its `Workload`. The scenario schema,
+ *   quick mode, validation, doctor, the workload image, the guest recipe and set-up all read the registry.
  */
+import type { z } from 'zod';
 import type { MetricInfo, Sample } from '../results/model.js';
 import type { Environment, Target } from '../targets/types.js';
 
@@ -45,4 +53,65 @@ export interface Workload {
   prepare(ctx: WorkloadContext): Promise<PreparedWorkload>;
   /** What the results should say about one target's finished samples of this workload (e.g. a saturated client). */
   notes?(samples: Sample[]): string[];
+}
+
+/** A program a kind runs, where it runs, and where it comes from. */
+export interface ProgramRequirement {
+  /** Program name; also the name of doctor's check (e.g. dd, nginx). */
+  program: string;
+  /**
+   * `workload`: runs where the workload runs — on the machine for a host target, inside the container for a
+   * Docker target (so the locally built workload image carries it). `client`: runs on the target's machine
+   * (a load generator talking to the workload), also for a Docker target.
+   */
+  where: 'workload' | 'client';
+  /** Absolute path on a Debian host (merged /usr); the workload image copies it from this host. */
+  path: string;
+  /** The Debian package that provides it (set-up and the local guest install it). */
+  debian: string;
+  /** argv that exits 0 when the program is runnable; its first output line is shown by doctor. */
+  probe: string[];
+  /** What it is for, in doctor's failure message (e.g. "the HTTP server ab measures"). */
+  purpose?: string;
+  /** A remark on a working probe's output (e.g. "not GNU dd: …"), or undefined. */
+  remark?(output: string): string | undefined;
+  /** A system service the Debian package starts that benchsuite does not want running (the guest disables it). */
+  service?: string;
+}
+
+/** A path inside one workload's settings, and what is wrong there (the scenario prefixes workloads.<id>). */
+export interface SpecIssue {
+  path: (string | number)[];
+  message: string;
+}
+
+/** The zod object a kind's settings are checked with: `kind: z.literal('<kind>')`, optional `title`, defaults. */
+export type KindSchema = z.ZodObject<{ kind: z.ZodLiteral<string>; title: z.ZodOptional<z.ZodString> } & z.ZodRawShape>;
+
+export interface WorkloadKind<S extends KindSchema = KindSchema> {
+  /** The value of `kind:` in a scenario. */
+  readonly kind: z.output<S>['kind'];
+  /** One line for docs and `--help`. */
+  readonly summary: string;
+  /** The kind's settings: strict, with defaults; every value that reaches a command or path is allow-listed. */
+  readonly schema: S;
+  /** Title when the scenario names none; `id` is given when the scenario has several workloads of this kind. */
+  defaultTitle(id?: string): string;
+  /** `--quick`: the same settings, shrunk for a smoke run. */
+  quick(spec: z.output<S>): z.output<S>;
+  /** Cross-field rules the schema cannot express (paths relative to the workload). */
+  validate?(spec: z.output<S>): SpecIssue[];
+  /** Programs it runs, where, and the Debian packages providing them. */
+  readonly requirements: readonly ProgramRequirement[];
+  /** Bytes a sample writes into the scratch directory at once (doctor checks free space), and how to lower it. */
+  scratchBytes?(spec: z.output<S>): { bytes: number; lower: string } | undefined;
+  /** The settings field that, when true, drops the page cache before samples (doctor checks it is permitted). */
+  dropsCaches?(spec: z.output<S>): string | undefined;
+  /** The Workload for one scenario entry. */
+  create(id: string, spec: z.output<S>, title: string): Workload;
+}
+
+/** Typed identity: lets a kind module declare itself with its settings' type inferred from its schema. */
+export function defineWorkloadKind<S extends KindSchema>(kind: WorkloadKind<S>): WorkloadKind<S> {
+  return kind;
 }

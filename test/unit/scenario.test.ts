@@ -3,6 +3,8 @@ import { InputError } from '../../src/scenario/errors.js';
 import { listScenarioFiles, loadScenario, parseScenarioText, parseSet } from '../../src/scenario/load.js';
 import { quickScenario, QUICK } from '../../src/scenario/quick.js';
 import { DEFAULT_IMAGE } from '../../src/scenario/schema.js';
+import { AB_QUICK_MAX_REQUESTS } from '../../src/workloads/ab/index.js';
+import { DD_QUICK_MAX_BYTES } from '../../src/workloads/dd/index.js';
 
 describe('shipped scenarios', () => {
   it('all validate', async () => {
@@ -77,7 +79,7 @@ describe('--quick', () => {
     expect(q.samples).toBe(QUICK.samples);
     const dd = q.workloads.dd;
     const ab = q.workloads.ab;
-    expect(dd?.kind === 'dd' && dd.count * 1024 * 1024).toBeLessThanOrEqual(QUICK.ddMaxBytes);
-    expect(ab?.kind === 'ab' && ab.requests).toBeLessThanOrEqual(QUICK.abMaxRequests);
+    expect(dd?.kind === 'dd' && dd.count * 1024 * 1024).toBeLessThanOrEqual(DD_QUICK_MAX_BYTES);
+    expect(ab?.kind === 'ab' && ab.requests).toBeLessThanOrEqual(AB_QUICK_MAX_REQUESTS);
   });
 });

@@ -3,14 +3,14 @@
  * container's main process, with the same generated config); `ab`, the client, runs on the target's
  * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
  */
-import { freeLocalPort } from '../util/net.js';
-import { procStatFields } from '../util/proc.js';
-import type { MetricInfo, Sample } from '../results/model.js';
-import type { AbSpec } from '../scenario/schema.js';
-import { formatExecFailure, type Machine } from '../targets/types.js';
+import type { MetricInfo, Sample } from '../../results/model.js';
+import { formatExecFailure, type Machine } from '../../targets/types.js';
+import { freeLocalPort } from '../../util/net.js';
+import { procStatFields } from '../../util/proc.js';
+import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from './nginx-config.js';
-import { parseAbOutput } from './parse-ab.js';
-import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from './types.js';
+import { parseAbOutput } from './parse.js';
+import type { AbSpec } from './schema.js';
 
 export const AB_METRIC = 'requests_per_sec';
 const READY_TIMEOUT_MS = 20_000;
@@ -75,20 +75,22 @@ export class AbWorkload implements Workload {
   ) {}
 
   metrics(): MetricInfo[] {
-    const m = (metric: string, title: string, unit: string, higherIsBetter: boolean, primary = false): MetricInfo => ({
+    const m = (metric: string, title: string, unit: string, higherIsBetter: boolean, more: Partial<MetricInfo> = {}): MetricInfo => ({
       workload: this.id,
       metric,
       title,
       unit,
       higherIsBetter,
-      primary,
+      primary: false,
+      ...more,
     });
     return [
-      m(AB_METRIC, this.title, 'req/s', true, true),
-      m('time_per_request_ms', `${this.title}: time per request`, 'ms', false),
-      m('p50_ms', `${this.title}: p50 latency`, 'ms', false),
-      m('p99_ms', `${this.title}: p99 latency`, 'ms', false),
-      m('transfer_kbps', `${this.title}: transfer rate`, 'KB/s', true),
+      m(AB_METRIC, this.title, 'req/s', true, { primary: true, positive: true }),
+      m('time_per_request_ms', `${this.title}: time per request`, 'ms', false, { positive: true }),
+      // ab prints its percentiles in whole milliseconds (a fast server's p50 is 0 or 1 in every sample).
+      m('p50_ms', `${this.title}: p50 latency`, 'ms', false, { resolution: 1 }),
+      m('p99_ms', `${this.title}: p99 latency`, 'ms', false, { resolution: 1 }),
+      m('transfer_kbps', `${this.title}: transfer rate`, 'KB/s', true, { positive: true }),
     ];
   }
 
@@ -104,7 +106,8 @@ export class AbWorkload implements Workload {
     const { target } = ctx;
     const machine = target.machine;
     const dir = `${ctx.scratchDir}/http-${this.id}`;
-    const bridge = target.kind === 'docker' && target.describeContainer?.().runArgs.includes('--network=bridge');
+    // In a network namespace of its own, the server listens on all its addresses (published on 127.0.0.1).
+    const bridge = target.network === 'bridge';
     const isRoot = (await machine.exec(['id', '-u'], { timeoutMs: 30_000 })).stdout.trim() === '0';
     const docPath = this.spec.path.endsWith('/') ? `${this.spec.path}index.html` : this.spec.path;
     await machine.writeFile(`${dir}/www${docPath}`, Buffer.alloc(this.spec.responseBytes, 'x'));

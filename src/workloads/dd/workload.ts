@@ -3,11 +3,12 @@
  * run's scratch directory; the file is removed after every sample. MB/s is decimal (10^6 bytes/s, as dd
  * prints it), computed from dd's exact bytes and seconds rather than its two-digit rate.
  */
-import type { MetricInfo } from '../results/model.js';
-import { parseSize, type DdSpec } from '../scenario/schema.js';
-import { formatExecFailure } from '../targets/types.js';
-import { fullRecords, parseDdOutput } from './parse-dd.js';
-import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from './types.js';
+import type { MetricInfo } from '../../results/model.js';
+import { formatExecFailure } from '../../targets/types.js';
+import { parseSize } from '../common/fields.js';
+import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
+import { fullRecords, parseDdOutput } from './parse.js';
+import type { DdSpec } from './schema.js';
 
 export const DD_METRIC = 'write_mbps';
 
@@ -27,7 +28,7 @@ export class DdWorkload implements Workload {
   ) {}
 
   metrics(): MetricInfo[] {
-    return [{ workload: this.id, metric: DD_METRIC, title: this.title, unit: 'MB/s', higherIsBetter: true, primary: true }];
+    return [{ workload: this.id, metric: DD_METRIC, title: this.title, unit: 'MB/s', higherIsBetter: true, primary: true, positive: true }];
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
