@@ -8,6 +8,7 @@
  * Reads only RunResults (also months-old files, or fingerprints from another collector): every field is
  * read defensively and a missing one is reported as not recorded, never guessed.
  */
+import { ranAs } from './what-ran.js';
 import { isUnknown, type RunResults, type TargetRecord } from '../results/model.js';
 import { CAPABILITY_NAMES, DOCKER_DEFAULT_CAPABILITIES, sortCapabilities } from './capabilities.js';
 import { compareKernels, formatKernelSecurity } from './kernel-security.js';
@@ -306,6 +307,12 @@ function labelOf(results: RunResults, t: TargetRecord): string {
   return typeof fromScenario === 'string' && fromScenario ? fromScenario : t.label || t.id;
 }
 
+/** Section headings name what ran, when it is not what the label claims (what-ran.ts), as the table heads the column. */
+function headingOf(results: RunResults, t: TargetRecord): string {
+  const declared = labelOf(results, t);
+  return ranAs(results, t.id, declared)?.label ?? declared;
+}
+
 function orderedTargets(results: RunResults): TargetRecord[] {
   const base = results.targets.filter((t) => t.id === results.baseline);
   return [...base, ...results.targets.filter((t) => t.id !== results.baseline)];
@@ -321,7 +328,7 @@ export function postureReport(results: RunResults): { markdown: string; html: st
     html.push('<p class="muted">No targets recorded.</p>');
   }
   for (const t of targets) {
-    const label = labelOf(results, t);
+    const label = headingOf(results, t);
     const role = t.id === results.baseline ? 'baseline' : 'candidate';
     const kind = t.kind === 'docker' ? `Docker container on ${t.host}` : `directly on ${t.host}`;
     const rows = rowsFor(results, t);

@@ -6,7 +6,7 @@
  *   3 inconclusive with --strict. (2 is for input errors, raised as ReportInputError.)
  */
 import type { MetricInfo, RunResults } from '../results/model.js';
-import { compare, type Verdict } from '../stats/index.js';
+import { compare, describeCiNull, type Verdict } from '../stats/index.js';
 import {
   ReportInputError,
   ResultsIndex,
@@ -168,7 +168,7 @@ export function compareRuns(base: RunResults, cur: RunResults, options: CompareR
           row.ci = c.ci;
           row.overheadPct = c.overheadPct;
           row.verdict = c.verdict ?? 'inconclusive';
-          if (!c.ci) row.reason = c.ciNullReason === 'too-few-samples' ? 'fewer than 2 samples on a side' : 'the interval is unbounded';
+          if (!c.ci) row.reason = describeCiNull(c.ciNullReason);
         } catch (err) {
           row.reason = (err as Error).message;
         }

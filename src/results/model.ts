@@ -62,9 +62,9 @@ export interface MetricInfo {
   higherIsBetter: boolean;
   /** The metric that goes in the comparison table (others are recorded but secondary). */
   primary: boolean;
-  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1). */
+  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1); docs/statistics.md. */
   resolution?: number;
-  /** Values are strictly positive (rates, times): ratio intervals may use that. */
+  /** Positive by nature (rates, times): difference intervals never go below −100 %. Default true. */
   positive?: boolean;
 }
 
@@ -102,6 +102,8 @@ export interface SummaryRecord {
   outliers: { index: number; value: number; rule: string }[];
   failed: number;
   precisionMet: boolean | null;
+  /** Level plugged into the interval formula when not `confidence` (after an adaptive stop; docs/statistics.md). */
+  intervalConfidence?: number;
 }
 
 export interface ComparisonRecord {
@@ -121,6 +123,10 @@ export interface ComparisonRecord {
   higherIsBetter: boolean;
   /** pass | fail | inconclusive against scenario.tolerancePct, when set. */
   verdict?: 'pass' | 'fail' | 'inconclusive';
+  /** How ci was computed: 'fieller', or 'log-delta' (log-ratio interval for a positive metric). */
+  method?: 'fieller' | 'log-delta';
+  /** Level plugged into the interval formula when not `confidence` (after an adaptive stop; docs/statistics.md). */
+  intervalConfidence?: number;
   /** The same comparison with flagged outliers left out, when any were flagged. */
   withoutOutliers?: { differencePct: number; ci: { low: number; high: number } | null };
 }

@@ -41,8 +41,13 @@ export const containerSchema = z
 export const targetSchema = z
   .object({
     label: z.string().min(1, 'a non-empty display label').max(60, 'at most 60 characters').regex(/^[^\n\r|]*$/, 'a label without newlines or "|"'),
-    /** "local" (this host), "vm" (benchsuite's local guest, see `benchsuite vm`), or "ssh://user@host[:port]". */
+    /**
+     * "local" (this host), "vm" (benchsuite's local guest, see `benchsuite vm`), "auto" (the local guest when this
+     * host runs guests with KVM, else this host), or "ssh://user@host[:port]".
+     */
     host: z.string().default('local'),
+    /** What the target is meant to be; when the measurement disagrees, reports head its column with what ran. */
+    isolation: z.enum(['kvm']).optional(),
     /** SSH private key for ssh:// hosts (the path is recorded; the key never is). */
     identityFile: z.string().optional(),
     /** known_hosts file for ssh:// hosts (default: the user's own). */

@@ -41,10 +41,10 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
     const other = labels.get(t.label.toLowerCase());
     if (other) issues.push({ path: ['targets', id, 'label'], message: `"${t.label}" is also the label of target ${other}; labels become table columns and must differ` });
     labels.set(t.label.toLowerCase(), id);
-    if (t.host !== 'local' && t.host !== 'vm') {
+    if (t.host !== 'local' && t.host !== 'vm' && t.host !== 'auto') {
       const parsed = parseSshUrl(t.host);
       if (typeof parsed === 'string') {
-        issues.push({ path: ['targets', id, 'host'], message: `"${t.host}": ${parsed}; use local, vm (the local guest) or ssh://user@host[:port]` });
+        issues.push({ path: ['targets', id, 'host'], message: `"${t.host}": ${parsed}; use local, vm (the local guest), auto (the guest where KVM works, else this host) or ssh://user@host[:port]` });
       }
     }
     if (t.identityFile !== undefined) {
