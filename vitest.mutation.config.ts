@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 // The unit-level tests only: no Docker, no sshd, no spawned CLI, no browser. Used by `npm run mutation`
@@ -22,6 +23,15 @@ function vectorsReadOutside(): boolean {
   return existsSync(f) && readFileSync(f, 'utf8').includes('../shared/');
 }
 
+/** Test files under test/ that spawn the CLI (they import test/helpers/cli.js): never unit-level. */
+function cliTests(dir = 'test'): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) return cliTests(p);
+    return e.name.endsWith('.test.ts') && /helpers\/cli\.js'/.test(readFileSync(p, 'utf8')) ? [p] : [];
+  });
+}
+
 // MUTATION_TESTS=glob,glob narrows the tests for a quick look at one folder (scores are then a lower bound:
 // tests left out might have killed more mutants). `npm run mutation` uses all of UNIT_TESTS.
 const only = process.env.MUTATION_TESTS?.split(',').filter(Boolean);
@@ -35,6 +45,8 @@ export default defineConfig({
       'test/report/html.test.ts',
       // Left out only while it still reads ../shared (outside the repository, absent in Stryker's sandbox).
       ...(vectorsReadOutside() ? ['test/stats/vectors.test.ts'] : []),
+      // Any test that spawns the CLI, wherever it lives (e.g. test/report/table-brief.test.ts).
+      ...cliTests(),
     ],
     testTimeout: 60_000,
   },
