@@ -5,12 +5,13 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
-import { listScenarioFiles, loadScenario } from '../scenario/load.js';
+import { listScenarioFiles, loadScenario, validateScenarioData } from '../scenario/load.js';
+import { quoteValue } from '../util/quote.js';
 import { quickScenario } from '../scenario/quick.js';
-import { scenarioSchema, type Scenario } from '../scenario/schema.js';
+import { DEFAULT_SCRATCH_ROOT, scenarioSchema, type Scenario } from '../scenario/schema.js';
 import { runScenario } from '../runner/run.js';
 import { createProgress } from '../runner/progress.js';
-import { findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
+import { checkCleanInputs, findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
 import { killAllChildren } from '../targets/process.js';
 import { LocalMachine } from '../targets/local.js';
 import { createTargets, explainAutoHost, realAutoHostDeps, type AutoHostDeps } from '../targets/factory.js';
@@ -27,6 +28,7 @@ import { resultsPath } from '../results/store.js';
 import { ensureOutputDir } from './output-dir.js';
 import { addCommandHelp, configureProgramHelp, EXIT_CODES } from './help.js';
 import { PACKAGE_VERSION } from '../paths.js';
+import { fleetRunCommand, isFleetRun, type FleetCliFlags } from '../fleet/cli.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
@@ -79,18 +81,26 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
   // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
   const resultsDir = ensureOutputDir(flags.resultsDir, '--results-dir');
   if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+  const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
+  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
   let resume;
   let scenario: Scenario;
   let file: string | undefined;
   if (flags.resume) {
-    if (!RUN_ID_PATTERN.test(flags.resume)) throw new InputError(`--resume ${flags.resume}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; see ${flags.resultsDir}/)`);
+    if (!RUN_ID_PATTERN.test(flags.resume)) throw new InputError(`--resume ${quoteValue(flags.resume)}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; see ${flags.resultsDir}/)`);
     try {
       resume = await loadResults(resultsPath(resultsDir, flags.resume));
     } catch (e) {
       throw new InputError(`--resume ${flags.resume}: ${(e as Error).message}`);
     }
+    // The file must be the run asked for, and its scenario must pass the same validation as a scenario file,
+    // before any command runs: a crafted results file gets no further than a crafted scenario would.
+    const resumeFile = resultsPath(resultsDir, flags.resume);
+    if (resume.runId !== flags.resume) {
+      throw new InputError(`--resume ${flags.resume}: ${resumeFile} holds run ${quoteValue(resume.runId)}, not ${flags.resume}; resume a run by its own file`);
+    }
     if (resume.status === 'completed') throw new InputError(`run ${flags.resume} is already complete; nothing to resume`);
-    scenario = resume.scenario;
+    scenario = validateScenarioData(resume.scenario, `${resumeFile} (field scenario)`);
     file = resume.scenarioFile;
   } else {
     if (!scenarioArg) throw new InputError('name a scenario (benchsuite list shows them), or --resume <runId>');
@@ -194,6 +204,11 @@ export function buildProgram(argv: string[]): Command {
     .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
     .option('--no-reports', 'print the table but do not render reports/')
     .addOption(styleOption())
+    .option('--inventory <file>', 'run on every host of an Ansible inventory (INI, YAML or `ansible-inventory --list` JSON); see docs/fleet.md')
+    .option('--limit <pattern>', 'with --inventory: an Ansible host pattern, e.g. web:&prod:!web03')
+    .option('--forks <n>', 'with --inventory: hosts run at the same time (default 5)', positiveInt('--forks'))
+    .option('--known-hosts <file>', "with --inventory: known_hosts to check host keys against (default: the user's); keys are never accepted blindly")
+    .option('--group-by <field>', 'with --inventory: a pooled row per inventory group (group, group:<parent>) or fingerprint field (cpuModel, kernelRelease, …)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });
@@ -222,8 +237,9 @@ export function buildProgram(argv: string[]): Command {
     .option('--run <runId>', 'only what this run left')
     .option('--scratch-root <dir>', 'scratch root to look in (default: the scenario\'s, or /var/tmp/benchsuite)')
     .action(async (scenarioArg: string | undefined, flags: { set: string[]; run?: string; scratchRoot?: string }) => {
+      checkCleanInputs(flags.scratchRoot ?? DEFAULT_SCRATCH_ROOT, flags.run); // before any target is reached
       const machines = [];
-      let root = flags.scratchRoot ?? '/var/tmp/benchsuite';
+      let root = flags.scratchRoot ?? DEFAULT_SCRATCH_ROOT;
       if (scenarioArg) {
         const { scenario } = await loadScenario(scenarioArg, flags.set);
         root = flags.scratchRoot ?? scenario.scratchRoot;

@@ -22,6 +22,8 @@ import { renderTerminalTable } from '../report/text.js';
 import { REPORT_STYLES, renderBriefMarkdown, type ReportStyle } from '../report/brief.js';
 import { InputError } from '../scenario/errors.js';
 import { ensureOutputDir } from './output-dir.js';
+import { fleetReportCommand } from '../fleet/cli.js';
+import { isFleetPath } from '../fleet/file.js';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -69,12 +71,14 @@ export interface ReportFlags {
   out?: string;
   /** 'brief': print the brief table and add brief.md/.html/.png (default 'detailed'). */
   style?: ReportStyle;
+  groupBy?: string;
 }
 
 /** `benchsuite report <results.json...>`: render the chosen formats of each results file. */
 export async function reportCommand(files: string[], flags: ReportFlags = {}, io: CommandIo = processIo): Promise<number> {
   return guarded(io, async () => {
     if (!files.length) throw new ReportInputError('name at least one results file, e.g. benchsuite report results/<runId>.json');
+    if (files.length === 1 && isFleetPath(files[0] as string)) return fleetReportCommand(files[0] as string, flags, io); // a fleet: src/fleet
     const formats = flags.format ? parseFormats(flags.format) : [...DEFAULT_FORMATS];
     // Load everything first, so a bad file fails before anything is written.
     const loaded = [];
@@ -158,6 +162,7 @@ export function registerReportCommands(program: Command): void {
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, DEFAULT_FORMATS.join(','))
     .option('--out <dir>', 'output directory (default reports/<runId>/; with several files, one subdirectory per run)')
     .addOption(styleOption())
+    .option('--group-by <field>', 'fleet files: a pooled row per inventory group (group, group:<parent>) or fingerprint field')
     .action(async (files: string[], flags: ReportFlags) => {
       process.exitCode = await reportCommand(files, flags);
     });

@@ -284,22 +284,17 @@ function rowsFor(results: RunResults, t: TargetRecord): Row[] {
 }
 
 import { escapeHtml } from '../util/html.js';
+import { markdownCell, markdownCode, markdownText } from '../util/markdown.js';
 
 export { escapeHtml };
 
-/** A table cell in Markdown: no line breaks, pipes and backslashes escaped, HTML-significant < > & neutralised. */
+/** A table cell in Markdown (util/markdown.ts: no line breaks, no raw HTML, inline syntax and pipes escaped). */
 function mdCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return markdownCell(text);
 }
 
 function mdText(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]])/g, '\\$1');
+  return markdownText(text);
 }
 
 function labelOf(results: RunResults, t: TargetRecord): string {
@@ -335,7 +330,7 @@ export function postureReport(results: RunResults): { markdown: string; html: st
     const lints = postureLints(t);
     all.push(...lints);
 
-    md.push(`### ${mdText(label)} (${mdText(t.id)}, ${role})`, '', `${mdText(kind)}${t.container ? ` — \`docker run ${t.container.runArgs.join(' ').replace(/`/g, "'")}\` ${t.container.image.replace(/`/g, "'")}` : ''}`, '');
+    md.push(`### ${mdText(label)} (${mdText(t.id)}, ${role})`, '', `${mdText(kind)}${t.container ? ` — ${markdownCode(`docker run ${t.container.runArgs.join(' ')} ${t.container.image}`)}` : ''}`, '');
     md.push('| Property | Value |', '|---|---|');
     for (const r of rows) md.push(`| ${mdCell(r.name)} | ${mdCell(r.value)} |`);
     md.push('');

@@ -12,6 +12,9 @@ export type Accelerator = 'kvm' | 'tcg';
  * 2-core machine benchsuite is developed on. README, docs/vm.md and `vm up --help` quote this one figure.
  */
 export const FIRST_BUILD_TIME = 'about 10–12 minutes';
+/** Expected durations for the first build's progress ETA (the same measurements, split: debootstrap is most of it). */
+export const EXPECTED_BUILD_MS = 660_000;
+export const EXPECTED_DEBOOTSTRAP_MS = 560_000;
 export type AccelChoice = 'auto' | Accelerator;
 
 /**
