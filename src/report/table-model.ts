@@ -8,6 +8,7 @@
  */
 import { formatKernelSecurity, kernelSecurity } from '../env/kernel-security.js';
 import type { MetricInfo, RunResults, SummaryRecord } from '../results/model.js';
+import { describeCiNull } from '../stats/compare.js';
 import {
   ResultsIndex,
   confidencePct,
@@ -32,6 +33,7 @@ export type NoteKind =
   | 'precision'
   | 'unbounded'
   | 'no-ci'
+  | 'interval-method'
   | 'verdict'
   | 'outliers'
   | 'failed'
@@ -363,11 +365,21 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
       const diffNotes: number[] = [];
       const tooFewSamples = cmp.ci === null && cmp.ciNullReason === 'too-few-samples';
       const unbounded = cmp.ci === null && !tooFewSamples;
-      if (unbounded) {
+      if (unbounded && (cmp.ciNullReason === 'no-variation' || cmp.ciNullReason === 'not-computable')) {
+        diffNotes.push(notes.ref('no-ci', `No interval: ${describeCiNull(cmp.ciNullReason)}.`));
+      } else if (unbounded) {
         diffNotes.push(
           notes.ref(
             'unbounded',
             `Unbounded: the baseline's mean cannot be told apart from 0 at ${confidenceText} confidence, so the interval of the ratio (Fieller) has no finite bounds.`,
+          ),
+        );
+      }
+      if (cmp.method === 'log-delta' && cmp.ci) {
+        diffNotes.push(
+          notes.ref(
+            'interval-method',
+            "Interval on the log of the ratio of means (delta method): for this positive metric Fieller's interval would reach −100 % or be unbounded (docs/statistics.md).",
           ),
         );
       }
@@ -464,7 +476,7 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
     `Cells: mean ± half-width of the ${confidenceText} confidence interval, and the number of successful samples n.`,
     ...(hasDiffs
       ? [
-          `Difference: (candidate − baseline) / baseline in percent, with its ${confidenceText} confidence interval (Fieller); * marks an interval that excludes 0.`,
+          `Difference: (candidate − baseline) / baseline in percent, with its ${confidenceText} confidence interval (Fieller's, unless a note names another method); * marks an interval that excludes 0.`,
         ]
       : []),
     '↑ higher is better; ↓ lower is better.',

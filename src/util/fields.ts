@@ -68,7 +68,8 @@ export function absolutePath(max = 200): z.ZodString {
 /** Like absolutePath, but "~/…" (the user's home directory) is accepted too. */
 export function homeOrAbsolutePath(max = 200): z.ZodString {
   return z.string().superRefine((p, ctx) => {
-    const problem = absolutePathProblem(p.startsWith('~/') ? p.slice(1) : p, max);
+    // The cap counts the value as written (with its "~"), as the docs state it.
+    const problem = p.length > max ? `at most ${max} characters` : absolutePathProblem(p.startsWith('~/') ? p.slice(1) : p, max);
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem} (or ~/…)` });
   });
 }

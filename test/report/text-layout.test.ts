@@ -58,8 +58,7 @@ describe('samplingText', () => {
 });
 
 describe('renderMarkdown header', () => {
-  // Skipped at the 21:19 merge: the trust work's stricter allow-lists changed these messages; re-derive.
-  it.skip('names the run, its status, git, command, sampling, baseline and tolerance', async () => {
+  it('names the run, its status, git, command, sampling, baseline and tolerance', async () => {
     const r = await handRun();
     r.status = 'interrupted';
     r.quick = true;
@@ -74,7 +73,9 @@ describe('renderMarkdown header', () => {
     expect(head).toContain(`- Run: \`${r.runId}\` (interrupted, quick)\n`);
     expect(head).toContain('- Started: 2026-11-15T09:30:00.000Z; finished: 2026-11-15T09:40:00.000Z\n');
     expect(head).toContain('- Git: `abc1234` (main)\n');
-    expect(head).toContain("- Command: `benchsuite run x'y`\n"); // a backtick cannot end the code span
+    // A backtick cannot end the code span: the span's delimiters are longer than any backtick run inside, padded with
+    // a space (CommonMark strips one from each end), and the command is shown as it was, backtick included.
+    expect(head).toContain('- Command: `` benchsuite run x`y ``\n');
     expect(head).toContain('- Confidence: 95 %; sampling: 10 samples per target and workload; order: interleaved; warmup: 1\n');
     expect(head).toContain('- Baseline: Bare Metal\n');
     expect(head).toContain('- Tolerance: 5 %\n');
