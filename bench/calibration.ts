@@ -9,7 +9,9 @@
 
 import os from 'node:os';
 import { pathToFileURL } from 'node:url';
+import { decideSampling, STOPPED_ALPHA_FACTOR, type AdaptiveReason } from '../src/stats/adaptive.js';
 import { compare } from '../src/stats/compare.js';
+import { summarize } from '../src/stats/summarize.js';
 import { createRng, type Rng } from '../src/stats/random.js';
 
 export type NoiseKind = 'normal' | 'lognormal';
@@ -63,6 +65,10 @@ export interface CalibrationOptions {
   noises?: NoiseModel[];
   bootstrapTrials?: number;
   bootstrapResamples?: number;
+  /** Trials per optional-stopping cell (0 skips it). */
+  stoppingTrials?: number;
+  /** Trials per positivity cell (0 skips it). */
+  positivityTrials?: number;
 }
 
 export interface CalibrationResult {
@@ -72,6 +78,8 @@ export interface CalibrationResult {
   cells: CalibrationCell[];
   aa: AaFalseFail[];
   bootstrap: BootstrapCell[];
+  stopping: StoppingCell[];
+  positivity: PositivityCell[];
   seconds: number;
 }
 
@@ -181,7 +189,156 @@ export function runCalibration(options: CalibrationOptions = {}): CalibrationRes
     }
   }
 
-  return { trials, seed, confidence: CONFIDENCE, cells, aa, bootstrap, seconds: (performance.now() - started) / 1000 };
+  const stoppingTrials = options.stoppingTrials ?? 4000;
+  const positivityTrials = options.positivityTrials ?? 4000;
+  const stopping = stoppingTrials > 0 ? runStoppingCalibration({ trials: stoppingTrials }) : [];
+  const positivity = positivityTrials > 0 ? runPositivityCalibration({ trials: positivityTrials }) : [];
+  return { trials, seed, confidence: CONFIDENCE, cells, aa, bootstrap, stopping, positivity, seconds: (performance.now() - started) / 1000 };
+}
+
+/** One cell of the optional-stopping check: adaptive sampling (plan 6/30/±1 %) of normal noise. */
+export interface StoppingCell {
+  /** 'interleaved': baseline + one candidate, the overhead interval; 'sequential': one target, its mean's interval. */
+  mode: 'interleaved' | 'sequential';
+  cv: number;
+  trials: number;
+  /** Mean samples per target at the stop. */
+  meanN: number;
+  /** Fraction of trials that stopped on precision before max. */
+  stoppedOnPrecision: number;
+  /** Coverage of the interval at the stop, nominal 95 %, for every α multiplier f applied at a precision stop. */
+  coverageByFactor: Array<{ factor: number; coverage: number }>;
+  /** Coverage of a fresh sample of the same n, fixed in advance (no stopping rule). */
+  fixedCoverage: number;
+}
+
+/** α multipliers tried at a precision stop: 1 = no correction. */
+export const STOPPING_FACTORS = [1, 0.6, 0.5, 0.4, 0.3];
+
+export function runStoppingCalibration(
+  options: { trials?: number; seed?: number; cvs?: number[]; truePct?: number; modes?: Array<'interleaved' | 'sequential'> } = {},
+): StoppingCell[] {
+  const trials = options.trials ?? 4000;
+  const rng = createRng(options.seed ?? 20261202);
+  const truePct = options.truePct ?? -5;
+  const cells: StoppingCell[] = [];
+  for (const mode of options.modes ?? (['interleaved', 'sequential'] as const)) {
+    for (const cv of options.cvs ?? [0.005, 0.01, 0.02, 0.03]) {
+      const noise: NoiseModel = { kind: 'normal', cv, label: '' };
+      const covered = STOPPING_FACTORS.map(() => 0);
+      let fixedCovered = 0;
+      let nSum = 0;
+      let early = 0;
+      for (let t = 0; t < trials; t++) {
+        const b = draw(rng, noise, 100, 6);
+        const c = mode === 'interleaved' ? draw(rng, noise, 100 + truePct, 6) : [];
+        let reason: AdaptiveReason = 'continue';
+        for (;;) {
+          const d = decideSampling(mode === 'interleaved' ? { baseline: 'b', samples: { b, c } } : { baseline: 'b', samples: { b } });
+          if (d.done) {
+            reason = d.reason;
+            break;
+          }
+          b.push(...draw(rng, noise, 100, 1));
+          if (mode === 'interleaved') c.push(...draw(rng, noise, 100 + truePct, 1));
+        }
+        nSum += b.length;
+        if (reason === 'precision-met') early++;
+        const covers = (bb: number[], cc: number[], confidence: number): boolean => {
+          if (mode === 'interleaved') {
+            const ci = compare(bb, cc, { confidence }).ci;
+            return ci !== null && ci.low <= truePct && truePct <= ci.high;
+          }
+          const ci = summarize(bb, { confidence }).ci!;
+          return ci.low <= 100 && 100 <= ci.high;
+        };
+        STOPPING_FACTORS.forEach((f, i) => {
+          const level = reason === 'precision-met' ? 1 - (1 - CONFIDENCE) * f : CONFIDENCE;
+          if (covers(b, c, level)) covered[i]!++;
+        });
+        const fb = draw(rng, noise, 100, b.length);
+        const fc = mode === 'interleaved' ? draw(rng, noise, 100 + truePct, b.length) : [];
+        if (covers(fb, fc, CONFIDENCE)) fixedCovered++;
+      }
+      cells.push({
+        mode,
+        cv,
+        trials,
+        meanN: nSum / trials,
+        stoppedOnPrecision: early / trials,
+        coverageByFactor: STOPPING_FACTORS.map((factor, i) => ({ factor, coverage: covered[i]! / trials })),
+        fixedCoverage: fixedCovered / trials,
+      });
+    }
+  }
+  return cells;
+}
+
+/** One cell of the positivity check: a candidate far below a precise baseline, with a noisy candidate. */
+export interface PositivityCell {
+  n: number;
+  /** True ratio of means, candidate / baseline. */
+  trueRatio: number;
+  /** Candidate CV (lognormal noise); the baseline has CV 5 %. */
+  cvCandidate: number;
+  trials: number;
+  /** Share of trials where Fieller's interval reached −100 % or was unbounded (so log-delta was used). */
+  switched: number;
+  /** Coverage of compare()'s interval (Fieller, or log-delta where Fieller would cross). */
+  coverage: number;
+  /** Coverage of Fieller alone (unbounded counted as covering). */
+  fiellerCoverage: number;
+  /** Within the switched trials: coverage of log-delta and of Fieller. */
+  switchedLogDelta: number | null;
+  switchedFieller: number | null;
+}
+
+export function runPositivityCalibration(options: { trials?: number; seed?: number } = {}): PositivityCell[] {
+  const trials = options.trials ?? 4000;
+  const rng = createRng(options.seed ?? 19);
+  const cells: PositivityCell[] = [];
+  const baseNoise: NoiseModel = { kind: 'lognormal', cv: 0.05, label: '' };
+  for (const n of [3, 5, 10]) {
+    for (const trueRatio of [0.05, 0.3]) {
+      for (const cvCandidate of [0.5, 1]) {
+        const noise: NoiseModel = { kind: 'lognormal', cv: cvCandidate, label: '' };
+        const truePct = (trueRatio - 1) * 100;
+        const inside = (ci: { low: number; high: number } | null): boolean => ci === null || (ci.low <= truePct && truePct <= ci.high);
+        let switched = 0;
+        let cov = 0;
+        let fcov = 0;
+        let swLog = 0;
+        let swF = 0;
+        for (let t = 0; t < trials; t++) {
+          const b = draw(rng, baseNoise, 100, n);
+          const c = draw(rng, noise, 100 * trueRatio, n);
+          const hybrid = compare(b, c, { confidence: CONFIDENCE });
+          const fieller = compare(b, c, { confidence: CONFIDENCE, positive: false });
+          const h = inside(hybrid.ci);
+          const f = inside(fieller.ci);
+          if (h) cov++;
+          if (f) fcov++;
+          if (hybrid.method === 'log-delta') {
+            switched++;
+            if (h) swLog++;
+            if (f) swF++;
+          }
+        }
+        cells.push({
+          n,
+          trueRatio,
+          cvCandidate,
+          trials,
+          switched: switched / trials,
+          coverage: cov / trials,
+          fiellerCoverage: fcov / trials,
+          switchedLogDelta: switched > 0 ? swLog / switched : null,
+          switchedFieller: switched > 0 ? swF / switched : null,
+        });
+      }
+    }
+  }
+  return cells;
 }
 
 const pct = (x: number, digits = 1): string => `${(x * 100).toFixed(digits)} %`;
@@ -282,6 +439,44 @@ export function calibrationMarkdown(result: CalibrationResult): string {
         : `At n = ${smallest} the bootstrap intervals stay within Monte-Carlo error of 95 % here.`,
       '',
     );
+  }
+  if (result.stopping.length > 0) {
+    const t = result.stopping[0]!.trials;
+    lines.push(
+      `Optional stopping (${t} trials per row, normal noise, plan min 6 / max 30 / ±1 %, true difference −5 %): ` +
+        'coverage of the 95 % interval at the adaptive stop, uncorrected (α × 1) and with α multiplied by f after a ' +
+        'stop on precision, against a fresh sample of the same n fixed in advance. The engine uses ' +
+        `f = ${STOPPED_ALPHA_FACTOR} (a 98 % formula level).`,
+      '',
+      `| mode | CV | mean n | stopped on precision | fixed n | ${STOPPING_FACTORS.map((f) => `α × ${f}`).join(' | ')} |`,
+      `|---|---:|---:|---:|---:|${STOPPING_FACTORS.map(() => '---:').join('|')}|`,
+    );
+    for (const c of result.stopping) {
+      lines.push(
+        `| ${c.mode} | ${pct(c.cv, 1)} | ${c.meanN.toFixed(1)} | ${pct(c.stoppedOnPrecision)} | ${pct(c.fixedCoverage)} | ` +
+          `${c.coverageByFactor.map((x) => pct(x.coverage)).join(' | ')} |`,
+      );
+    }
+    lines.push('');
+  }
+  if (result.positivity.length > 0) {
+    const t = result.positivity[0]!.trials;
+    lines.push(
+      `Positive metrics (${t} trials per row; lognormal noise, baseline mean 100 with CV 5 %, candidate far below ` +
+        "with a large CV): how often Fieller's interval reached −100 % (so `compare` used the log-ratio interval), " +
+        'and coverage of the 95 % interval overall and within those switched trials.',
+      '',
+      '| n | true ratio | candidate CV | switched | coverage (compare) | coverage (Fieller only) | switched: log-delta | switched: Fieller |',
+      '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
+    for (const c of result.positivity) {
+      const opt = (x: number | null): string => (x === null ? '–' : pct(x));
+      lines.push(
+        `| ${c.n} | ${c.trueRatio} | ${pct(c.cvCandidate, 0)} | ${pct(c.switched)} | ${pct(c.coverage)} | ${pct(c.fiellerCoverage)} | ` +
+          `${opt(c.switchedLogDelta)} | ${opt(c.switchedFieller)} |`,
+      );
+    }
+    lines.push('');
   }
   return lines.join('\n');
 }

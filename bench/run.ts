@@ -17,6 +17,7 @@ import { calibrationBench } from './calibration.js';
 import { clientBottleneckBench } from './client-bottleneck.js';
 import { benchAbort, machineInfo, loadAvg, removeBenchContainers, runAllCleanups } from './common.js';
 import { fidelityBench } from './fidelity.js';
+import { fleetBench } from './fleet.js';
 import { overheadBench } from './overhead.js';
 import { statsHotpathsBench } from './stats-hotpaths.js';
 import { timeToVerdictBench } from './time-to-verdict.js';
@@ -58,6 +59,7 @@ const SECTIONS: SectionDef[] = [
       return mod.reportHotpathsBench();
     },
   },
+  { key: 'fleet', aliases: [], title: 'Fleet controller over 50 hosts', what: 'wall time, controller CPU, memory and fds of `run --inventory` over 50 loopback sshd hosts vs --forks', run: (log) => fleetBench({ log }) },
 ];
 
 const MARK = (key: string): string => `<!-- bench-section: ${key} -->`;

@@ -1,5 +1,5 @@
 /**
- * A real OpenSSH server on 127.0.0.1 with fresh host and user keys, for the SSH-target tests and the benches
+ * A real OpenSSH server on 127.0.0.1 (or another loopback address) with fresh host and user keys, for the SSH-target tests and the benches
  * (development support; not part of the CLI). By default the session's HOME is an empty directory: bash
  * sources ~/.bashrc for every command sshd runs, and root's rc on the development machine takes seconds.
  */
@@ -12,6 +12,8 @@ import { freeLocalPort } from '../src/util/net.js';
 import { descendants } from '../src/util/proc.js';
 
 export interface LoopbackSshd {
+  /** The loopback address it listens on. */
+  address: string;
   port: number;
   url: string;
   identityFile: string;
@@ -25,9 +27,9 @@ export interface LoopbackSshd {
   dispose(): Promise<void>;
 }
 
-function listening(port: number): Promise<boolean> {
+function listening(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
-    const s = createConnection({ host: '127.0.0.1', port });
+    const s = createConnection({ host, port });
     s.once('connect', () => {
       s.destroy();
       resolve(true);
@@ -36,17 +38,28 @@ function listening(port: number): Promise<boolean> {
   });
 }
 
-async function waitListening(port: number, up: boolean, child?: ChildProcess, ms = 10_000): Promise<void> {
+async function waitListening(port: number, up: boolean, child?: ChildProcess, ms = 10_000, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    if ((await listening(port)) === up) return;
+    if ((await listening(port, host)) === up) return;
     if (up && child && child.exitCode !== null) break;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`sshd on 127.0.0.1:${port} did not become ${up ? 'ready' : 'free'}`);
+  throw new Error(`sshd on ${host}:${port} did not become ${up ? 'ready' : 'free'}`);
 }
 
-export async function startLoopbackSshd(o: { cleanHome?: boolean; prefix?: string } = {}): Promise<LoopbackSshd> {
+export interface LoopbackSshdOptions {
+  cleanHome?: boolean;
+  prefix?: string;
+  /** Listen on this loopback address (default 127.0.0.1); any of 127.0.0.0/8 works without configuration. */
+  address?: string;
+  /** Listen on this port (default: a free one). */
+  port?: number;
+}
+
+export async function startLoopbackSshd(o: LoopbackSshdOptions = {}): Promise<LoopbackSshd> {
+  const address = o.address ?? '127.0.0.1';
+  if (!/^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(address)) throw new Error(`loopback sshd: ${address} is not a 127.0.0.0/8 address`);
   const dir = mkdtempSync(join(tmpdir(), `${o.prefix ?? 'bs-sshd'}-`));
   mkdirSync('/run/sshd', { recursive: true });
   const hostKey = join(dir, 'host_ed25519');
@@ -56,12 +69,12 @@ export async function startLoopbackSshd(o: { cleanHome?: boolean; prefix?: strin
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(`${userKey}.pub`));
   const home = join(dir, 'home');
   mkdirSync(home);
-  const port = await freeLocalPort();
+  const port = o.port ?? (await freeLocalPort());
   const knownHostsFile = join(dir, 'known_hosts');
-  writeFileSync(knownHostsFile, `[127.0.0.1]:${port} ${readFileSync(`${hostKey}.pub`, 'utf8')}`);
+  writeFileSync(knownHostsFile, `[${address}]:${port} ${readFileSync(`${hostKey}.pub`, 'utf8')}`);
   const args = [
     '-D', '-e', '-f', '/dev/null', '-p', String(port),
-    '-o', 'ListenAddress=127.0.0.1',
+    '-o', `ListenAddress=${address}`,
     '-o', `HostKey=${hostKey}`,
     '-o', `AuthorizedKeysFile=${join(dir, 'authorized_keys')}`,
     '-o', `PidFile=${join(dir, 'sshd.pid')}`,
@@ -75,7 +88,7 @@ export async function startLoopbackSshd(o: { cleanHome?: boolean; prefix?: strin
   let child: ChildProcess | undefined;
   const start = async (): Promise<void> => {
     child = spawn('/usr/sbin/sshd', args, { stdio: 'ignore' });
-    await waitListening(port, true, child);
+    await waitListening(port, true, child, 10_000, address);
   };
   const stop = async (): Promise<void> => {
     if (child && child.exitCode === null && child.signalCode === null && child.pid) {
@@ -90,12 +103,13 @@ export async function startLoopbackSshd(o: { cleanHome?: boolean; prefix?: strin
       child.kill('SIGTERM');
       await exited;
     }
-    await waitListening(port, false).catch(() => undefined);
+    await waitListening(port, false, undefined, 10_000, address).catch(() => undefined);
   };
   await start();
   return {
     port,
-    url: `ssh://root@127.0.0.1:${port}`,
+    address,
+    url: `ssh://root@${address}:${port}`,
     identityFile: userKey,
     knownHostsFile,
     dir,

@@ -5,32 +5,50 @@
 import { Command, CommanderError, Option } from 'commander';
 import { resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
-import { listScenarioFiles, loadScenario } from '../scenario/load.js';
+import { listScenarioFiles, loadScenario, validateScenarioData } from '../scenario/load.js';
+import { quoteValue } from '../util/quote.js';
 import { quickScenario } from '../scenario/quick.js';
-import type { Scenario } from '../scenario/schema.js';
+import { DEFAULT_SCRATCH_ROOT, scenarioSchema, type Scenario } from '../scenario/schema.js';
 import { runScenario } from '../runner/run.js';
 import { createProgress } from '../runner/progress.js';
-import { findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
+import { checkCleanInputs, findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
 import { killAllChildren } from '../targets/process.js';
 import { LocalMachine } from '../targets/local.js';
-import { createTargets } from '../targets/factory.js';
+import { createTargets, explainAutoHost, realAutoHostDeps, type AutoHostDeps } from '../targets/factory.js';
 import { buildWorkloadImage, ensureWorkloadImage, DEFAULT_IMAGE } from '../image/workload-image.js';
 import { loadResults } from '../report/load.js';
 import { renderReports } from '../report/render.js';
 import { renderTerminalTable } from '../report/text.js';
-import { registerReportCommands } from './report-commands.js';
+import { registerReportCommands, styleOption } from './report-commands.js';
+import { renderBriefMarkdown, type ReportStyle } from '../report/brief.js';
 import { registerDoctorCommand } from './doctor.js';
 import { localScratchSpaceIssues } from '../doctor/local-space.js';
 import { registerVmCommands } from './vm-commands.js';
 import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
 import { resultsPath } from '../results/store.js';
+import { ensureOutputDir } from './output-dir.js';
+import { addCommandHelp, configureProgramHelp, EXIT_CODES } from './help.js';
+import { PACKAGE_VERSION } from '../paths.js';
+import { fleetRunCommand, isFleetRun, type FleetCliFlags } from '../fleet/cli.js';
 
 export const EXIT = { ok: 0, failed: 1, input: 2, interrupted: 130 } as const;
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 const positiveInt = (name: string) => (v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new InputError(`${name} ${v}: expected a whole number >= 0`);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 0) throw new InputError(`${name} ${v}: expected a whole number >= 0`);
+  return n;
+};
+/** A flag that sets a scenario field is checked against that field's schema, and the flag is named (not the file). */
+const scenarioFieldInt = (name: string, field: 'samples' | 'warmup') => (v: string): number => {
+  const n = positiveInt(name)(v);
+  const r = scenarioSchema.shape[field].safeParse(n);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    const range =
+      issue?.code === 'too_small' ? `at least ${String(issue.minimum)}` : issue?.code === 'too_big' ? `at most ${String(issue.maximum)}` : (issue?.message ?? 'out of range');
+    throw new InputError(`${name} ${v}: must be ${range} (it sets the scenario's ${field}); e.g. ${name} ${field === 'samples' ? 10 : 1}`);
+  }
   return n;
 };
 
@@ -44,6 +62,7 @@ interface RunFlags {
   seed?: number;
   resume?: string;
   reports: boolean;
+  style: ReportStyle;
 }
 
 /** Scenario with CLI overrides applied, validated like the file. */
@@ -63,19 +82,29 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
 }
 
 async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv: string[]): Promise<number> {
-  const resultsDir = resolve(flags.resultsDir);
+  // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
+  const resultsDir = ensureOutputDir(flags.resultsDir, '--results-dir');
+  if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+  const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
+  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
   let resume;
   let scenario: Scenario;
   let file: string | undefined;
   if (flags.resume) {
-    if (!RUN_ID_PATTERN.test(flags.resume)) throw new InputError(`--resume ${flags.resume}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; see ${flags.resultsDir}/)`);
+    if (!RUN_ID_PATTERN.test(flags.resume)) throw new InputError(`--resume ${quoteValue(flags.resume)}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; see ${flags.resultsDir}/)`);
     try {
       resume = await loadResults(resultsPath(resultsDir, flags.resume));
     } catch (e) {
       throw new InputError(`--resume ${flags.resume}: ${(e as Error).message}`);
     }
+    // The file must be the run asked for, and its scenario must pass the same validation as a scenario file,
+    // before any command runs: a crafted results file gets no further than a crafted scenario would.
+    const resumeFile = resultsPath(resultsDir, flags.resume);
+    if (resume.runId !== flags.resume) {
+      throw new InputError(`--resume ${flags.resume}: ${resumeFile} holds run ${quoteValue(resume.runId)}, not ${flags.resume}; resume a run by its own file`);
+    }
     if (resume.status === 'completed') throw new InputError(`run ${flags.resume} is already complete; nothing to resume`);
-    scenario = resume.scenario;
+    scenario = validateScenarioData(resume.scenario, `${resumeFile} (field scenario)`);
     file = resume.scenarioFile;
   } else {
     if (!scenarioArg) throw new InputError('name a scenario (benchsuite list shows them), or --resume <runId>');
@@ -118,11 +147,11 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       resume,
       seed: flags.seed,
     });
-    process.stdout.write(`\n${renderTerminalTable(results)}\n`);
+    process.stdout.write(`\n${flags.style === 'brief' ? renderBriefMarkdown(results) : renderTerminalTable(results)}\n`);
     process.stdout.write(`results: ${resultsPath(resultsDir, results.runId)}\n`);
     if (flags.reports) {
       const out = resolve(flags.reportsDir, results.runId);
-      const files = await renderReports(results, { outDir: out });
+      const files = await renderReports(results, { outDir: out, style: flags.style });
       process.stdout.write(`reports: ${out}/ (${files.length} files)\n`);
     }
     if (results.status === 'interrupted') {
@@ -136,19 +165,41 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
   }
 }
 
+/**
+ * `doctor`: say which way each `host: auto` target goes and why (without booting anything), then let the
+ * checks look at that host.
+ */
+async function explainAutoTargets(scenario: Scenario, deps?: AutoHostDeps): Promise<Scenario> {
+  const auto = Object.entries(scenario.targets).filter(([, t]) => t.host === 'auto');
+  if (!auto.length) return scenario;
+  const e = explainAutoHost(deps ?? (await realAutoHostDeps()));
+  const targets = { ...scenario.targets };
+  for (const [id, t] of auto) {
+    process.stdout.write(`auto ${id}: host auto → ${e.host === 'vm' ? 'the local guest (KVM)' : 'this host (no KVM guest)'}: ${e.reason}\n`);
+    targets[id] = { ...t, host: e.host };
+  }
+  process.stdout.write('\n');
+  return { ...scenario, targets };
+}
+
 export function buildProgram(argv: string[]): Command {
   const program = new Command('benchsuite')
     .description('What does Docker, KVM or container hardening cost against bare metal? Real dd and ab runs, with confidence intervals and provenance.')
-    .version('0.1.0')
-    .showHelpAfterError()
+    .version(PACKAGE_VERSION)
+    // A short pointer, not the whole help, after a usage error (commander adds "Did you mean …?").
+    .showHelpAfterError('(add --help for usage, examples and exit codes)')
     .exitOverride();
+  configureProgramHelp(program);
+  program.addHelpText('after', `\nStart with: benchsuite list, then benchsuite doctor kvm-docker, then benchsuite run kvm-docker.\n\nExit codes:\n  ${[EXIT_CODES.ok, EXIT_CODES.failed, EXIT_CODES.input, EXIT_CODES.interrupted].join('\n  ')}\n  (compare also exits 1 on a regression and 3 when inconclusive with --strict)\n`);
 
   program
     .command('run')
     .description('run a scenario: warmups, interleaved samples on every target, results file, table and reports')
-    .argument('[scenario]', 'a shipped scenario name (see `benchsuite list`) or a path to a .yaml file')
-    .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', positiveInt('--samples'))
-    .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', positiveInt('--warmup'))
+    // Required unless --resume names the run to continue; the usage says so.
+    .argument('[scenario]', 'a shipped scenario name (see `benchsuite list`) or a path to a .yaml file; required unless --resume')
+    .usage('[options] <scenario> | --resume <runId>')
+    .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', scenarioFieldInt('--samples', 'samples'))
+    .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', scenarioFieldInt('--warmup', 'warmup'))
     .option('--quick', 'shrink sizes and counts for a smoke run of under a minute')
     .option('--set <path=value>', 'override a scenario field, e.g. targets.kvm-docker.host=ssh://bench@vps.example (repeatable)', collect, [])
     .option('--results-dir <dir>', 'where results/<runId>.json and the sample log go', 'results')
@@ -156,6 +207,12 @@ export function buildProgram(argv: string[]): Command {
     .option('--seed <n>', 'seed for order: randomized (recorded in the results)', positiveInt('--seed'))
     .option('--resume <runId>', 'continue an interrupted run to its planned count (refused if the environment changed)')
     .option('--no-reports', 'print the table but do not render reports/')
+    .addOption(styleOption())
+    .option('--inventory <file>', 'run on every host of an Ansible inventory (INI, YAML or `ansible-inventory --list` JSON); see docs/fleet.md')
+    .option('--limit <pattern>', 'with --inventory: an Ansible host pattern, e.g. web:&prod:!web03')
+    .option('--forks <n>', 'with --inventory: hosts run at the same time (default 5)', positiveInt('--forks'))
+    .option('--known-hosts <file>', "with --inventory: known_hosts to check host keys against (default: the user's); keys are never accepted blindly")
+    .option('--group-by <field>', 'with --inventory: a pooled row per inventory group (group, group:<parent>) or fingerprint field (cpuModel, kernelRelease, …)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });
@@ -184,12 +241,13 @@ export function buildProgram(argv: string[]): Command {
     .option('--run <runId>', 'only what this run left')
     .option('--scratch-root <dir>', 'scratch root to look in (default: the scenario\'s, or /var/tmp/benchsuite)')
     .action(async (scenarioArg: string | undefined, flags: { set: string[]; run?: string; scratchRoot?: string }) => {
+      checkCleanInputs(flags.scratchRoot ?? DEFAULT_SCRATCH_ROOT, flags.run); // before any target is reached
       const machines = [];
-      let root = flags.scratchRoot ?? '/var/tmp/benchsuite';
+      let root = flags.scratchRoot ?? DEFAULT_SCRATCH_ROOT;
       if (scenarioArg) {
         const { scenario } = await loadScenario(scenarioArg, flags.set);
         root = flags.scratchRoot ?? scenario.scratchRoot;
-        const created = await createTargets(scenario, 'clean');
+        const created = await createTargets(scenario, 'clean', { autoWithoutBoot: true });
         machines.push(...created.machines);
       } else machines.push(new LocalMachine());
       let removed = 0;
@@ -216,13 +274,25 @@ export function buildProgram(argv: string[]): Command {
     });
 
   registerReportCommands(program);
-  registerDoctorCommand(program, async (nameOrPath, sets) => (await loadScenario(nameOrPath, sets)).scenario);
+  registerDoctorCommand(program, async (nameOrPath, sets) => explainAutoTargets((await loadScenario(nameOrPath, sets)).scenario));
   registerVmCommands(program);
   program.addOption(new Option('--debug', 'print stack traces').hideHelp());
+  addCommandHelp(program);
   return program;
 }
 
+/** `benchsuite list | head`: the reader went away; stop quietly instead of an EPIPE stack trace. */
+function exitQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
+  if (stream.listenerCount('error') > 0) return;
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
+    throw e;
+  });
+}
+
 export async function main(argv: string[]): Promise<number> {
+  exitQuietlyOnClosedPipe(process.stdout);
+  exitQuietlyOnClosedPipe(process.stderr);
   const program = buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });

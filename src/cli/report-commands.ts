@@ -6,7 +6,7 @@
  */
 import { appendFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { ReportInputError, splitList } from '../report/common.js';
 import {
   DEFAULT_TOLERANCE_PCT,
@@ -19,6 +19,11 @@ import { loadHistory, renderHistory } from '../report/history.js';
 import { loadResults } from '../report/load.js';
 import { DEFAULT_FORMATS, REPORT_FORMATS, defaultOutDir, parseFormats, renderReports } from '../report/render.js';
 import { renderTerminalTable } from '../report/text.js';
+import { REPORT_STYLES, renderBriefMarkdown, type ReportStyle } from '../report/brief.js';
+import { InputError } from '../scenario/errors.js';
+import { ensureOutputDir } from './output-dir.js';
+import { fleetReportCommand } from '../fleet/cli.js';
+import { isFleetPath } from '../fleet/file.js';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -44,6 +49,16 @@ async function guarded(io: CommandIo, body: () => Promise<number>): Promise<numb
   }
 }
 
+/** An output directory that cannot be created is an input error naming the flag (exit 2), before anything is written. */
+function ensureOut(dir: string, flag: string): void {
+  try {
+    ensureOutputDir(dir, flag);
+  } catch (e) {
+    if (e instanceof InputError) throw new ReportInputError(e.message);
+    throw e;
+  }
+}
+
 function parseTolerance(value: string | number | undefined): number {
   if (value === undefined) return DEFAULT_TOLERANCE_PCT;
   const n = typeof value === 'number' ? value : Number(String(value).replace(/%$/, '').trim());
@@ -54,24 +69,29 @@ function parseTolerance(value: string | number | undefined): number {
 export interface ReportFlags {
   format?: string;
   out?: string;
+  /** 'brief': print the brief table and add brief.md/.html/.png (default 'detailed'). */
+  style?: ReportStyle;
+  groupBy?: string;
 }
 
 /** `benchsuite report <results.json...>`: render the chosen formats of each results file. */
 export async function reportCommand(files: string[], flags: ReportFlags = {}, io: CommandIo = processIo): Promise<number> {
   return guarded(io, async () => {
     if (!files.length) throw new ReportInputError('name at least one results file, e.g. benchsuite report results/<runId>.json');
+    if (files.length === 1 && isFleetPath(files[0] as string)) return fleetReportCommand(files[0] as string, flags, io); // a fleet: src/fleet
     const formats = flags.format ? parseFormats(flags.format) : [...DEFAULT_FORMATS];
     // Load everything first, so a bad file fails before anything is written.
     const loaded = [];
     for (const f of files) loaded.push(await loadResults(f));
+    ensureOut(flags.out ?? 'reports', '--out');
     for (const results of loaded) {
       const outDir = flags.out
         ? loaded.length > 1
           ? path.join(flags.out, path.basename(defaultOutDir(results)))
           : flags.out
         : defaultOutDir(results);
-      io.stdout(renderTerminalTable(results));
-      const written = await renderReports(results, { formats, outDir });
+      io.stdout(flags.style === 'brief' ? renderBriefMarkdown(results) : renderTerminalTable(results));
+      const written = await renderReports(results, { formats, outDir, style: flags.style ?? 'detailed' });
       io.stdout(`reports: ${outDir}${path.sep} (${written.length} files: ${[...new Set(written.map((w) => path.relative(outDir, w)))].join(', ')})\n`);
     }
     return 0;
@@ -117,6 +137,7 @@ export async function historyCommand(dir: string, flags: HistoryFlags = {}, io: 
     const tolerancePct = flags.tolerance === undefined ? undefined : parseTolerance(flags.tolerance);
     const load = await loadHistory(dir);
     const outDir = flags.out ?? path.join('reports', 'history');
+    ensureOut(outDir, '--out');
     const metrics = splitList(flags.metric);
     const report = await renderHistory(load, { outDir, metrics, ...(tolerancePct === undefined ? {} : { tolerancePct }) });
     io.stdout(report.text);
@@ -126,6 +147,13 @@ export async function historyCommand(dir: string, flags: HistoryFlags = {}, io: 
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+/** `--style detailed|brief`, shared by run and report. */
+export function styleOption(): Option {
+  return new Option('--style <style>', 'table style: detailed (every number, footnotes) or brief (Metric | baseline | candidate | Difference; adds brief.md, brief.html, brief.png)')
+    .choices([...REPORT_STYLES])
+    .default('detailed');
+}
+
 export function registerReportCommands(program: Command): void {
   program
     .command('report')
@@ -133,6 +161,8 @@ export function registerReportCommands(program: Command): void {
     .argument('<results...>', 'results JSON files written by `benchsuite run`')
     .option('--format <list>', `comma-separated formats: ${REPORT_FORMATS.join(',')}`, DEFAULT_FORMATS.join(','))
     .option('--out <dir>', 'output directory (default reports/<runId>/; with several files, one subdirectory per run)')
+    .addOption(styleOption())
+    .option('--group-by <field>', 'fleet files: a pooled row per inventory group (group, group:<parent>) or fingerprint field')
     .action(async (files: string[], flags: ReportFlags) => {
       process.exitCode = await reportCommand(files, flags);
     });

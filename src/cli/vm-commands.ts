@@ -16,6 +16,7 @@ import {
   vmStatus,
   type VmSettings,
 } from '../vm/index.js';
+import { FIRST_BUILD_TIME } from '../vm/settings.js';
 
 const log = (s: string): void => void process.stderr.write(`vm: ${s}\n`);
 
@@ -85,7 +86,7 @@ export function registerVmCommands(program: Command): void {
     );
 
   vm.command('up')
-    .description('build the guest image on first use (debootstrap, about 5-10 minutes), boot it, wait for SSH and dockerd, print its address')
+    .description(`build the guest image on first use (debootstrap, ${FIRST_BUILD_TIME}; cached), boot it, wait for SSH and dockerd, print its address`)
     .option('--cpus <n>', `guest CPUs (default ${DEFAULT_SETTINGS.cpus}, or the last vm up's)`)
     .option('--memory <MiB>', `guest memory in MiB (default ${DEFAULT_SETTINGS.memoryMiB})`)
     .addOption(

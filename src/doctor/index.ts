@@ -105,6 +105,11 @@ function programCheck(req: ProgramRequirement, r: ExecResult, where: string): Om
 
 async function defaultMachineFor(targetId: string, spec: TargetSpec, signal?: AbortSignal): Promise<Machine | { unavailable: Check[] }> {
   if (spec.host === 'local') return new LocalMachine();
+  if (spec.host === 'auto') {
+    // Check the host `auto` would pick (without booting a guest); `benchsuite doctor` prints which and why.
+    const { explainAutoHost, realAutoHostDeps } = await import('../targets/factory.js');
+    return defaultMachineFor(targetId, { ...spec, host: explainAutoHost(await realAutoHostDeps()).host }, signal);
+  }
   if (spec.host === 'vm') {
     // The local guest: check it without booting it (`benchsuite run` boots it when needed).
     const checks: Check[] = [];

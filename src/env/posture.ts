@@ -8,6 +8,7 @@
  * Reads only RunResults (also months-old files, or fingerprints from another collector): every field is
  * read defensively and a missing one is reported as not recorded, never guessed.
  */
+import { ranAs } from './what-ran.js';
 import { isUnknown, type RunResults, type TargetRecord } from '../results/model.js';
 import { CAPABILITY_NAMES, DOCKER_DEFAULT_CAPABILITIES, sortCapabilities } from './capabilities.js';
 import { compareKernels, formatKernelSecurity } from './kernel-security.js';
@@ -283,27 +284,28 @@ function rowsFor(results: RunResults, t: TargetRecord): Row[] {
 }
 
 import { escapeHtml } from '../util/html.js';
+import { markdownCell, markdownCode, markdownText } from '../util/markdown.js';
 
 export { escapeHtml };
 
-/** A table cell in Markdown: no line breaks, pipes and backslashes escaped, HTML-significant < > & neutralised. */
+/** A table cell in Markdown (util/markdown.ts: no line breaks, no raw HTML, inline syntax and pipes escaped). */
 function mdCell(text: string): string {
-  return text
-    .replace(/\\/g, '\\\\')
-    .replace(/\|/g, '\\|')
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;');
+  return markdownCell(text);
 }
 
 function mdText(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/([\\`*_[\]])/g, '\\$1');
+  return markdownText(text);
 }
 
 function labelOf(results: RunResults, t: TargetRecord): string {
   const fromScenario = results.scenario?.targets?.[t.id]?.label;
   return typeof fromScenario === 'string' && fromScenario ? fromScenario : t.label || t.id;
+}
+
+/** Section headings name what ran, when it is not what the label claims (what-ran.ts), as the table heads the column. */
+function headingOf(results: RunResults, t: TargetRecord): string {
+  const declared = labelOf(results, t);
+  return ranAs(results, t.id, declared)?.label ?? declared;
 }
 
 function orderedTargets(results: RunResults): TargetRecord[] {
@@ -321,14 +323,14 @@ export function postureReport(results: RunResults): { markdown: string; html: st
     html.push('<p class="muted">No targets recorded.</p>');
   }
   for (const t of targets) {
-    const label = labelOf(results, t);
+    const label = headingOf(results, t);
     const role = t.id === results.baseline ? 'baseline' : 'candidate';
     const kind = t.kind === 'docker' ? `Docker container on ${t.host}` : `directly on ${t.host}`;
     const rows = rowsFor(results, t);
     const lints = postureLints(t);
     all.push(...lints);
 
-    md.push(`### ${mdText(label)} (${mdText(t.id)}, ${role})`, '', `${mdText(kind)}${t.container ? ` — \`docker run ${t.container.runArgs.join(' ').replace(/`/g, "'")}\` ${t.container.image.replace(/`/g, "'")}` : ''}`, '');
+    md.push(`### ${mdText(label)} (${mdText(t.id)}, ${role})`, '', `${mdText(kind)}${t.container ? ` — ${markdownCode(`docker run ${t.container.runArgs.join(' ')} ${t.container.image}`)}` : ''}`, '');
     md.push('| Property | Value |', '|---|---|');
     for (const r of rows) md.push(`| ${mdCell(r.name)} | ${mdCell(r.value)} |`);
     md.push('');

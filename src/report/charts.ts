@@ -16,6 +16,7 @@ const resvg = (): typeof import('@resvg/resvg-js') => requireCjs('@resvg/resvg-j
 import type { MetricInfo, RunResults } from '../results/model.js';
 import { ResultsIndex, TCG_LABEL, confidencePct, orderedMetrics, orderedTargets, slug, tcgNote, type TargetView } from './common.js';
 import { buildTableModel, type MetricRow, type TableModel } from './table-model.js';
+import { ranAs } from '../env/what-ran.js';
 import { installTextMetrics } from './text-metrics.js';
 
 export const CHART_FONT = 'DejaVu Sans';
@@ -62,6 +63,14 @@ function tcgLines(targets: TargetView[]): string[] {
   return targets.filter((t) => t.tcg).map((t) => `⚠ ${tcgNote(t)}`);
 }
 
+/** "Docker (host kernel, no KVM): was meant to run in a KVM guest …" for each column headed with what ran. */
+function ranAsLines(results: RunResults, targets: TargetView[]): string[] {
+  return targets.flatMap((t) => {
+    const r = ranAs(results, t.id, t.declared);
+    return r ? [`⚠ ${r.label}: ${r.short}`] : [];
+  });
+}
+
 export function metricChartSpec(results: RunResults, m: MetricInfo, idx: ResultsIndex = new ResultsIndex(results)): TopLevelSpec {
   const targets = orderedTargets(results);
   const labels = targets.map((t) => t.label);
@@ -93,7 +102,7 @@ export function metricChartSpec(results: RunResults, m: MetricInfo, idx: Results
     description: `${m.title}: mean and ${conf} CI per target, with samples`,
     title: {
       text: [`${titleWithUnit(m.title, m.unit)}, ${direction}`, ...tcgLines(targets)],
-      subtitle: [`Black: mean with ${conf} confidence interval. Dots: individual samples.`, ...missing],
+      subtitle: [...ranAsLines(results, targets), `Black: mean with ${conf} confidence interval. Dots: individual samples.`, ...missing],
     },
     width: { step: Math.max(90, Math.min(200, 480 / Math.max(1, targets.length))) },
     height: 260,
@@ -199,6 +208,7 @@ export function overheadChartSpec(results: RunResults, model: TableModel = build
     title: {
       text: [`Difference vs ${model.baseline.label} (%)`, ...tcgLines(model.targets)],
       subtitle: [
+        ...model.ranAs.map((r) => `⚠ ${r.label}: ${r.short}`),
         `Dots: difference of the means; bars: ${conf} CI (Fieller); * the CI excludes 0.`,
         ...(typeof tol === 'number' && tol > 0 ? [`Shaded: tolerance ±${tol} %.`] : []),
         directionNote,

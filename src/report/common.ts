@@ -2,6 +2,7 @@
  * Small helpers shared by every report format: target order and labels, the TCG label, metric lookup,
  * sample extraction and number formatting. Everything reads a RunResults and nothing else.
  */
+import { ranAs } from '../env/what-ran.js';
 import type { ComparisonRecord, MetricInfo, RunResults, Sample, SummaryRecord, TargetRecord } from '../results/model.js';
 
 /** The exact wording every report uses for results measured in a TCG (software-emulated) guest. */
@@ -17,6 +18,8 @@ export interface TargetView {
   id: string;
   /** Display label from the scenario (falls back to the stored target label, then the id). */
   label: string;
+  /** The scenario's label when `label` says what ran instead (see what-ran.ts). */
+  declared: string;
   role: 'baseline' | 'candidate';
   record: TargetRecord | undefined;
   vm: VmInfo | undefined;
@@ -36,14 +39,21 @@ export function isTcg(target: TargetRecord | undefined): boolean {
 /** "KVM+Docker: emulated (TCG), not representative of KVM (qemu 7.2.11)". */
 export function tcgNote(view: TargetView): string {
   const qemu = view.vm?.qemuVersion;
-  return `${view.label}: ${TCG_LABEL}${typeof qemu === 'string' && qemu ? ` (qemu ${qemu})` : ''}`;
+  return `${view.declared}: ${TCG_LABEL}${typeof qemu === 'string' && qemu ? ` (qemu ${qemu})` : ''}`;
 }
 
-export function targetLabel(results: RunResults, id: string): string {
+/** The scenario's label for a target (falls back to the stored target label, then the id). */
+export function declaredLabel(results: RunResults, id: string): string {
   const fromScenario = results.scenario?.targets?.[id]?.label;
   if (typeof fromScenario === 'string' && fromScenario) return fromScenario;
   const rec = results.targets.find((t) => t.id === id);
   return rec?.label || id;
+}
+
+/** The column header every output uses: the declared label, or what ran when the measurement disagrees (what-ran.ts). */
+export function targetLabel(results: RunResults, id: string): string {
+  const declared = declaredLabel(results, id);
+  return ranAs(results, id, declared)?.label ?? declared;
 }
 
 /** Baseline first, then every other target in the order the results list them (scenario order). */
@@ -60,6 +70,7 @@ export function orderedTargets(results: RunResults): TargetView[] {
     return {
       id,
       label: targetLabel(results, id),
+      declared: declaredLabel(results, id),
       role: id === results.baseline ? 'baseline' : 'candidate',
       record,
       vm: vmInfo(record),

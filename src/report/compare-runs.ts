@@ -6,7 +6,7 @@
  *   3 inconclusive with --strict. (2 is for input errors, raised as ReportInputError.)
  */
 import type { MetricInfo, RunResults } from '../results/model.js';
-import { compare, type Verdict } from '../stats/index.js';
+import { compare, describeCiNull, type Verdict } from '../stats/index.js';
 import {
   ReportInputError,
   ResultsIndex,
@@ -21,6 +21,8 @@ import {
 } from './common.js';
 import { factDifferences } from './environment.js';
 import { alignedTable } from './text.js';
+import { markdownCell, markdownCode, markdownText } from '../util/markdown.js';
+import { terminalText } from '../util/terminal.js';
 
 export const DEFAULT_TOLERANCE_PCT = 5;
 export const EXIT_PASS = 0;
@@ -168,7 +170,7 @@ export function compareRuns(base: RunResults, cur: RunResults, options: CompareR
           row.ci = c.ci;
           row.overheadPct = c.overheadPct;
           row.verdict = c.verdict ?? 'inconclusive';
-          if (!c.ci) row.reason = c.ciNullReason === 'too-few-samples' ? 'fewer than 2 samples on a side' : 'the interval is unbounded';
+          if (!c.ci) row.reason = describeCiNull(c.ciNullReason);
         } catch (err) {
           row.reason = (err as Error).message;
         }
@@ -255,13 +257,13 @@ export function summaryLine(c: RunComparison): string {
 
 export function renderRunComparisonText(c: RunComparison): string {
   const lines = [
-    `${c.scenario}: ${c.baselineRunId} (baseline run) vs ${c.currentRunId} (current run)`,
+    terminalText(`${c.scenario}: ${c.baselineRunId} (baseline run) vs ${c.currentRunId} (current run)`),
     '',
     alignedTable(grid(c), (col) => col >= 2 && col <= 4),
     '',
-    ...footer(c),
-    ...regressionLines(c),
-    summaryLine(c),
+    ...footer(c).map((l) => (l.startsWith('  - ') ? `  - ${terminalText(l.slice(4))}` : terminalText(l))),
+    ...regressionLines(c).map(terminalText),
+    terminalText(summaryLine(c)),
   ];
   return `${lines.join('\n')}\n`;
 }
@@ -270,15 +272,15 @@ export function renderRunComparisonText(c: RunComparison): string {
 export function renderRunComparisonMarkdown(c: RunComparison): string {
   const icon = c.exitCode === EXIT_REGRESSION ? '❌' : c.exitCode === EXIT_INCONCLUSIVE ? '⚠️' : '✅';
   const lines = [
-    `### ${icon} benchsuite compare: ${c.scenario}`,
+    `### ${icon} benchsuite compare: ${markdownCell(c.scenario)}`,
     '',
-    `Baseline run \`${c.baselineRunId}\` vs current run \`${c.currentRunId}\` — ${summaryLine(c)}`,
+    `Baseline run ${markdownCode(c.baselineRunId)} vs current run ${markdownCode(c.currentRunId)} — ${markdownCell(summaryLine(c))}`,
     '',
-    alignedTable(grid(c), (col) => col >= 2 && col <= 4),
+    alignedTable(grid(c), (col) => col >= 2 && col <= 4, markdownCell),
     '',
-    ...footer(c).map((l) => (l.startsWith('  - ') ? l.slice(2) : l.replace(/\*/g, '\\*'))),
+    ...footer(c).map((l) => (l.startsWith('  - ') ? `- ${markdownText(l.slice(4))}` : markdownText(l))),
     '',
-    ...regressionLines(c).map((l) => `- **${l}**`),
+    ...regressionLines(c).map((l) => `- **${markdownCell(l)}**`),
     '',
   ];
   return lines.join('\n');

@@ -7,6 +7,7 @@ import { stringify } from 'csv-stringify/sync';
 import type { RunResults } from '../results/model.js';
 import { buildTableModel, type MetricRow, type SecurityRow } from './table-model.js';
 import { TCG_LABEL } from './common.js';
+import { csvCell } from '../util/csv.js';
 
 /** Column order of table.csv (documented in docs/reports.md). */
 export const CSV_COLUMNS = [
@@ -116,7 +117,9 @@ export function csvRows(results: RunResults): CsvRow[] {
 }
 
 export function renderCsv(results: RunResults): string {
-  return stringify(csvRows(results), {
+  // Text cells a spreadsheet would evaluate (=, +, -, @, tab, CR first) are neutralised; numbers stay numbers.
+  const rows = csvRows(results).map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, csvCell(v)])) as CsvRow);
+  return stringify(rows, {
     header: true,
     columns: [...CSV_COLUMNS],
     cast: {

@@ -25,6 +25,7 @@ import { DEFAULT_TOLERANCE_PCT } from './compare-runs.js';
 import { CHART_FONT, chartConfig, inlineSvg, renderSvg, titleWithUnit } from './charts.js';
 import { HTML_CSS } from './html.js';
 import { loadResults } from './load.js';
+import { terminalText } from '../util/terminal.js';
 
 export interface StoredRun {
   file: string;
@@ -38,7 +39,14 @@ export interface HistoryLoad {
   skipped: { file: string; reason: string }[];
 }
 
-/** Read every `*.json` results file in `dir` (not recursive); corrupt or foreign files are skipped and named. */
+/** The most results files `history` reads from one directory (each is also capped in size, see util/fs.ts). */
+export const MAX_HISTORY_FILES = 10_000;
+
+/**
+ * Read every `*.json` results file in `dir` (not recursive); corrupt or foreign files are skipped and named.
+ * Only regular files are read (a FIFO or device named *.json is skipped, never waited on), each validated
+ * like any results file (src/report/load.ts).
+ */
 export async function loadHistory(dir: string): Promise<HistoryLoad> {
   let names: string[];
   try {
@@ -54,6 +62,9 @@ export async function loadHistory(dir: string): Promise<HistoryLoad> {
     );
   }
   const files = names.filter((n) => n.endsWith('.json') && !n.endsWith('.vl.json')).sort();
+  if (files.length > MAX_HISTORY_FILES) {
+    throw new ReportInputError(`${dir}: ${files.length} .json files, more than the ${MAX_HISTORY_FILES} history reads. Pass a directory holding one series of results.`);
+  }
   const runs: StoredRun[] = [];
   const skipped: HistoryLoad['skipped'] = [];
   // A few files at a time: reading overlaps with parsing, without opening thousands of files at once.
@@ -451,5 +462,6 @@ export async function renderHistory(load: HistoryLoad, options: HistoryOptions &
     ...improvements.map((r) => `improvement: ${r}`),
     `wrote ${files.length} files to ${options.outDir}`,
   ];
-  return { files, series, regressions, text: `${lines.join('\n')}\n` };
+  // Printed to the terminal: file names, labels and reasons come from the directory and its files.
+  return { files, series, regressions, text: `${lines.map((l) => terminalText(l)).join('\n')}\n` };
 }

@@ -153,7 +153,7 @@ function samplesHtml(results: RunResults): string {
       const values = Object.entries(s.values ?? {})
         .map(([k, v]) => `${k}=${v}`)
         .join(', ');
-      return `<tr${s.ok ? '' : ' class="failed"'}><td>${s.seq}</td><td>${esc(labels.get(s.target) ?? s.target)}</td><td>${esc(s.workload)}</td><td>${s.round}</td><td>${s.warmup ? 'yes' : ''}</td><td>${s.ok ? 'ok' : 'failed'}</td><td>${esc(s.startedAt)}</td><td>${Number.isFinite(s.durationMs) ? Math.round(s.durationMs) : ''}</td><td>${esc(values)}</td><td>${esc(s.error ?? '')}</td></tr>`;
+      return `<tr${s.ok ? '' : ' class="failed"'}><td>${esc(s.seq)}</td><td>${esc(labels.get(s.target) ?? s.target)}</td><td>${esc(s.workload)}</td><td>${esc(s.round)}</td><td>${s.warmup ? 'yes' : ''}</td><td>${s.ok ? 'ok' : 'failed'}</td><td>${esc(s.startedAt)}</td><td>${typeof s.durationMs === 'number' && Number.isFinite(s.durationMs) ? Math.round(s.durationMs) : ''}</td><td>${esc(values)}</td><td>${esc(s.error ?? '')}</td></tr>`;
     })
     .join('\n');
   return `<details id="raw-samples"><summary>${results.samples.length} samples (warmups included, marked)</summary><div class="scroll"><table class="samples"><thead><tr><th>seq</th><th>target</th><th>workload</th><th>round</th><th>warmup</th><th>status</th><th>started</th><th>ms</th><th>values</th><th>error</th></tr></thead><tbody>\n${rows}\n</tbody></table></div></details>`;

@@ -3,10 +3,11 @@
  * completes the samples from the sibling `<runId>.samples.jsonl` append log when that log holds more
  * samples than the JSON (an interrupted run): summaries and comparisons are then recomputed.
  */
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { analyze } from '../results/analyze.js';
-import { SCHEMA_VERSION, type RunResults, type Sample } from '../results/model.js';
+import { runResultsSchema, sampleSchema, SCHEMA_VERSION, type RunResults, type Sample } from '../results/model.js';
+import { readRegularFile, UnreadableFileError } from '../util/fs.js';
+import { quoteValue } from '../util/quote.js';
 import { mergeSamples, samplesLogPath } from '../results/store.js';
 import { ReportInputError, targetHalfWidthPct } from './common.js';
 
@@ -17,9 +18,7 @@ export interface SamplesLog {
 }
 
 function isSample(v: unknown): v is Sample {
-  if (typeof v !== 'object' || v === null) return false;
-  const s = v as Partial<Sample>;
-  return typeof s.seq === 'number' && typeof s.target === 'string' && typeof s.workload === 'string' && typeof s.ok === 'boolean';
+  return sampleSchema.safeParse(v).success;
 }
 
 /** Parse an append log: one JSON object per line; a torn (unparsable) last line is ignored. */
@@ -73,6 +72,17 @@ export function validateResults(data: unknown, file: string): RunResults {
     if (!Array.isArray(r[k])) fail(file, `has no "${k}" array`, `The file looks truncated or hand-edited; ${fix}`);
   }
   if (typeof r.scenario !== 'object' || r.scenario === null) fail(file, 'has no scenario', fix);
+  // Every field a writer reads, with its type; the run id (part of file names) by its pattern.
+  const parsed = runResultsSchema.safeParse(r, { reportInput: true });
+  if (!parsed.success) {
+    const issues = parsed.error.issues.slice(0, 5).map((i) => {
+      const field = i.path.map(String).join('.') || '(top level)';
+      const got = i.code === 'invalid_type' ? `expected ${i.expected}, got ${i.input === undefined ? 'nothing' : quoteValue(i.input)}` : `${i.message}; got ${quoteValue(i.input)}`;
+      return `field ${field}: ${got}`;
+    });
+    const more = parsed.error.issues.length > 5 ? ` (and ${parsed.error.issues.length - 5} more)` : '';
+    fail(file, `is not a valid results file: ${issues.join('; ')}${more}`, `The file looks hand-edited or corrupt; ${fix}`);
+  }
   const targets = r.targets as { id?: unknown }[];
   if (!targets.some((t) => t?.id === r.baseline)) fail(file, `names baseline "${String(r.baseline)}" but has no such target`, fix);
   if (!Array.isArray(r.notes)) r.notes = [];
@@ -88,12 +98,12 @@ export interface LoadOptions {
 export async function loadResults(file: string, options: LoadOptions = {}): Promise<RunResults> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = readRegularFile(file);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
+    const code = err instanceof UnreadableFileError ? err.code : (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') fail(file, 'no such file', 'Check the path; `benchsuite run` writes results under results/<runId>.json.');
     if (code === 'EISDIR') fail(file, 'is a directory', 'Pass a results JSON file inside it (or use `benchsuite history DIR` for a directory).');
-    fail(file, `cannot be read (${(err as Error).message})`, 'Check the file permissions.');
+    fail(file, `${(err as Error).message}`, 'Pass a results JSON written by `benchsuite run`.');
   }
   let data: unknown;
   try {
@@ -101,7 +111,7 @@ export async function loadResults(file: string, options: LoadOptions = {}): Prom
   } catch (err) {
     fail(
       file,
-      `is not valid JSON (${(err as Error).message})`,
+      `is not valid JSON (${quoteValue((err as Error).message)})`,
       'If the run was interrupted, its samples are in the sibling <runId>.samples.jsonl; otherwise restore the file from where it was stored.',
     );
   }
@@ -111,7 +121,8 @@ export async function loadResults(file: string, options: LoadOptions = {}): Prom
   const logFile = samplesLogPath(path.dirname(file), results.runId);
   let logText: string | null = null;
   try {
-    logText = await readFile(logFile, 'utf8');
+    // The run id matched its pattern, so the log is a sibling of the results file, never elsewhere.
+    logText = readRegularFile(logFile);
   } catch {
     logText = null;
   }

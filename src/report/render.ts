@@ -7,6 +7,8 @@
  *   svg   charts/<name>.svg + charts/<name>.vl.json
  *   png   charts/<name>.png (+ the .vl.json spec); not in the default set
  *   html  report.html (self-contained)
+ *
+ * With style 'brief' also brief.md, brief.html and brief.png (the article-shaped table, see brief.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +19,7 @@ import { renderCsv } from './csv.js';
 import { renderHtml } from './html.js';
 import { bencher, githubActionBenchmark, summaryJson } from './json.js';
 import { buildTableModel } from './table-model.js';
+import { buildBrief, renderBriefHtml, renderBriefMarkdown, renderBriefSvg, type ReportStyle } from './brief.js';
 import { renderMarkdown } from './text.js';
 
 export const REPORT_FORMATS = ['md', 'csv', 'json', 'svg', 'png', 'html'] as const;
@@ -33,6 +36,8 @@ export interface RenderOptions {
   outDir?: string;
   /** Chart (and table) secondary metrics too. Default false. */
   secondaryCharts?: boolean;
+  /** 'brief' adds brief.md, brief.html and brief.png. Default 'detailed'. */
+  style?: ReportStyle;
 }
 
 /** Parse "md,csv,json" (as given to --format); throws ReportInputError naming the valid formats. */
@@ -102,6 +107,14 @@ export async function renderReports(results: RunResults, options: RenderOptions 
     }
   }
   if (formats.has('html')) await put('report.html', await renderHtml(results, charts ? { charts } : {}));
+  if (options.style === 'brief') {
+    const brief = buildBrief(results);
+    const png = svgToPngAsync(renderBriefSvg(results, brief));
+    png.catch(() => undefined);
+    await put('brief.md', renderBriefMarkdown(results, brief));
+    await put('brief.html', renderBriefHtml(results, brief));
+    await put('brief.png', await png);
+  }
   if (charts) {
     for (const [i, c] of charts.entries()) {
       const png = pngs[i];

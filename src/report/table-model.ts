@@ -25,8 +25,10 @@ import {
   type TargetView,
 } from './common.js';
 import { environmentDifferences as postureEnvironmentDifferences } from './posture-bridge.js';
+import { ranAs, type RanAs } from '../env/what-ran.js';
 
 export type NoteKind =
+  | 'ran-as'
   | 'precision'
   | 'unbounded'
   | 'no-ci'
@@ -156,6 +158,11 @@ export interface TableModel {
   legend: string[];
   /** One line per target measured in a TCG guest. */
   tcgNotes: string[];
+  /**
+   * Columns headed with what ran instead of their declared label (a KVM target that ran on the host kernel or
+   * in a TCG guest); their reasons are the first footnotes, so the first line under the table says why.
+   */
+  ranAs: (RanAs & { targetId: string })[];
   environmentDifferences: string[];
 }
 
@@ -204,8 +211,15 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
   const precisionTarget = targetHalfWidthPct(results);
 
   const columns: TableColumn[] = [{ kind: 'metric', header: 'Metric', notes: [] }];
+  // What ran, where it differs from what was declared: referenced first, so these are footnotes [1], [2], ….
+  const ran = targets.flatMap((t) => {
+    const r = ranAs(results, t.id, t.declared);
+    return r ? [{ ...r, targetId: t.id }] : [];
+  });
+  const ranNote = new Map(ran.map((r) => [r.targetId, notes.ref('ran-as', `${r.label}: ${r.reason}`)]));
   for (const t of targets) {
-    columns.push({ kind: 'target', header: t.label, targetId: t.id, notes: t.tcg ? [notes.ref('tcg', tcgNote(t))] : [] });
+    const headerNotes = [...(ranNote.has(t.id) ? [ranNote.get(t.id) as number] : []), ...(t.tcg ? [notes.ref('tcg', tcgNote(t))] : [])];
+    columns.push({ kind: 'target', header: t.label, targetId: t.id, notes: headerNotes });
   }
   for (const c of candidates) {
     columns.push({
@@ -469,6 +483,7 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
     footnotes: notes.list,
     legend,
     tcgNotes: targets.filter((t) => t.tcg).map(tcgNote),
+    ranAs: ran,
     environmentDifferences: envDiffs,
   };
 }

@@ -1,8 +1,12 @@
 /**
  * From samples to the summaries and comparisons stored in the results, using the statistics engine.
  * Warmups and failed samples never enter the statistics; failed ones are counted.
+ *
+ * Per metric: its `resolution` (quantum) floors the sd, `positive` (default true) keeps intervals above −100 %.
+ * A workload whose adaptive sampling stopped on precision (precision map true for any of its metrics) gets
+ * intervals at stoppedConfidence(confidence), which restores the nominal coverage (docs/statistics.md).
  */
-import { compare, summarize, withoutOutliers } from '../stats/index.js';
+import { compare, stoppedConfidence, summarize, withoutOutliers } from '../stats/index.js';
 import type { ComparisonRecord, MetricInfo, RunResults, Sample, SummaryRecord } from './model.js';
 
 export function valuesFor(samples: Sample[], target: string, workload: string, metric: string): number[] {
@@ -22,7 +26,11 @@ export function analyze(
   const summaries: SummaryRecord[] = [];
   const comparisons: ComparisonRecord[] = [];
   const confidence = results.confidence;
+  const stoppedOnPrecision = new Set<string>();
+  for (const [key, met] of precision) if (met) stoppedOnPrecision.add(key.slice(0, key.indexOf('/')));
   for (const m of results.metrics) {
+    const level = stoppedOnPrecision.has(m.workload) ? stoppedConfidence(confidence) : confidence;
+    const adjusted = level !== confidence ? { intervalConfidence: level } : {};
     const byTarget = new Map<string, number[]>();
     for (const t of results.targets) {
       const values = valuesFor(results.samples, t.id, m.workload, m.metric);
@@ -32,7 +40,7 @@ export function analyze(
         if (failed > 0 || m.primary) summaries.push(emptySummary(t.id, m, failed));
         continue;
       }
-      const s = summarize(values, { confidence, higherIsBetter: m.higherIsBetter });
+      const s = summarize(values, statsOptions(m, level));
       summaries.push({
         target: t.id,
         workload: m.workload,
@@ -48,14 +56,15 @@ export function analyze(
         outliers: s.outliers.map((o) => ({ index: o.index, value: o.value, rule: o.rule })),
         failed,
         precisionMet: precision.get(`${m.workload}/${m.metric}`) ?? null,
+        ...adjusted,
       });
     }
     const base = byTarget.get(results.baseline) ?? [];
     for (const t of results.targets) {
       if (t.id === results.baseline) continue;
       const cand = byTarget.get(t.id) ?? [];
-      const rec = compareRecord(base, cand, m, results.baseline, t.id, confidence, results.scenario.tolerancePct);
-      if (rec) comparisons.push(rec);
+      const rec = compareRecord(base, cand, m, results.baseline, t.id, level, results.scenario.tolerancePct);
+      if (rec) comparisons.push({ ...rec, ...adjusted });
     }
   }
   return { summaries, comparisons };
@@ -68,9 +77,18 @@ function emptySummary(target: string, m: MetricInfo, failed: number): SummaryRec
   };
 }
 
-/** A ratio to a zero baseline is undefined (e.g. ab's whole-millisecond p50 on a fast server): no comparison. */
+function statsOptions(m: MetricInfo, confidence: number): { confidence: number; higherIsBetter: boolean; resolution?: number } {
+  return m.resolution === undefined
+    ? { confidence, higherIsBetter: m.higherIsBetter }
+    : { confidence, higherIsBetter: m.higherIsBetter, resolution: m.resolution };
+}
+
+/** A ratio to a zero baseline mean is undefined (e.g. ab's whole-millisecond p50 on a fast server): no comparison. */
 function comparable(base: number[], cand: number[]): boolean {
-  return base.length > 0 && cand.length > 0 && base.some((v) => v !== 0);
+  if (base.length === 0 || cand.length === 0) return false;
+  let sum = 0;
+  for (const v of base) sum += v;
+  return base.some((v) => v !== 0) && sum !== 0;
 }
 
 export function compareRecord(
@@ -83,7 +101,8 @@ export function compareRecord(
   tolerancePct?: number,
 ): ComparisonRecord | undefined {
   if (!comparable(base, cand)) return undefined;
-  const c = compare(base, cand, { confidence, higherIsBetter: m.higherIsBetter, tolerancePct });
+  const options = { ...statsOptions(m, confidence), positive: m.positive ?? true };
+  const c = compare(base, cand, { ...options, tolerancePct });
   const rec: ComparisonRecord = {
     workload: m.workload,
     metric: m.metric,
@@ -92,6 +111,7 @@ export function compareRecord(
     ratio: c.ratio,
     differencePct: c.differencePct,
     ci: c.ci,
+    method: c.method,
     ciNullReason: c.ciNullReason,
     pValue: c.pValue,
     mannWhitneyP: c.mannWhitneyP,
@@ -99,13 +119,13 @@ export function compareRecord(
     ...(c.verdict ? { verdict: c.verdict } : {}),
   };
   // With flagged samples left out, beside (never instead of) the full comparison.
-  const sb = summarize(base, { confidence, higherIsBetter: m.higherIsBetter });
-  const sc = summarize(cand, { confidence, higherIsBetter: m.higherIsBetter });
+  const sb = summarize(base, options);
+  const sc = summarize(cand, options);
   if (sb.outliers.length + sc.outliers.length > 0) {
     const b2 = withoutOutliers(base, sb.outliers);
     const c2 = withoutOutliers(cand, sc.outliers);
     if (b2.length >= 2 && c2.length >= 2 && comparable(b2, c2)) {
-      const w = compare(b2, c2, { confidence, higherIsBetter: m.higherIsBetter });
+      const w = compare(b2, c2, options);
       rec.withoutOutliers = { differencePct: w.differencePct, ci: w.ci };
     }
   }

@@ -3,7 +3,9 @@
  * and nothing else, so a report can be regenerated from a stored file months later.
  * Documented in docs/results-format.md; bump SCHEMA_VERSION on any incompatible change.
  */
+import { z } from 'zod';
 import type { Scenario } from '../scenario/schema.js';
+import { RUN_ID_PATTERN } from '../util/run-id.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -62,9 +64,9 @@ export interface MetricInfo {
   higherIsBetter: boolean;
   /** The metric that goes in the comparison table (others are recorded but secondary). */
   primary: boolean;
-  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1). */
+  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1); docs/statistics.md. */
   resolution?: number;
-  /** Values are strictly positive (rates, times): ratio intervals may use that. */
+  /** Positive by nature (rates, times): difference intervals never go below −100 %. Default true. */
   positive?: boolean;
 }
 
@@ -102,6 +104,8 @@ export interface SummaryRecord {
   outliers: { index: number; value: number; rule: string }[];
   failed: number;
   precisionMet: boolean | null;
+  /** Level plugged into the interval formula when not `confidence` (after an adaptive stop; docs/statistics.md). */
+  intervalConfidence?: number;
 }
 
 export interface ComparisonRecord {
@@ -121,6 +125,10 @@ export interface ComparisonRecord {
   higherIsBetter: boolean;
   /** pass | fail | inconclusive against scenario.tolerancePct, when set. */
   verdict?: 'pass' | 'fail' | 'inconclusive';
+  /** How ci was computed: 'fieller', or 'log-delta' (log-ratio interval for a positive metric). */
+  method?: 'fieller' | 'log-delta';
+  /** Level plugged into the interval formula when not `confidence` (after an adaptive stop; docs/statistics.md). */
+  intervalConfidence?: number;
   /** The same comparison with flagged outliers left out, when any were flagged. */
   withoutOutliers?: { differencePct: number; ci: { low: number; high: number } | null };
 }
@@ -149,3 +157,142 @@ export interface RunResults {
   /** Human-readable notes (precision not met, retries, environment differences…). */
   notes: string[];
 }
+
+// ---------------------------------------------------------------------------------------------------------
+// Validation on read. A results file may come from anywhere (a CI artifact, a pasted file), so every field a
+// writer reads is type-checked before any writer runs, and the run id — which becomes part of file names —
+// must match the run-id pattern. Unknown extra keys are kept (forward compatibility: newer versions add
+// optional fields). JSON has no NaN/Infinity: statistics that were not finite are stored as null.
+// ---------------------------------------------------------------------------------------------------------
+
+const str = (max = 10_000) => z.string().max(max, `at most ${max} characters`);
+const num = z.number();
+const numOrNull = z.number().nullable();
+const interval = z.looseObject({ low: numOrNull, high: numOrNull }).nullable();
+const unknownValue = z.looseObject({ unknown: z.literal(true), reason: str().optional() });
+
+const fingerprintSchema = z.looseObject({
+  hostname: z.union([str(1000), unknownValue]).optional(),
+  kernelRelease: z.union([str(1000), unknownValue]).optional(),
+  bootId: z.union([str(1000), unknownValue]).optional(),
+  cpuModel: z.union([str(1000), unknownValue]).optional(),
+  cores: z.union([num, unknownValue]).optional(),
+  memoryBytes: z.union([num, unknownValue]).optional(),
+  virtualization: z.union([str(1000), unknownValue]).optional(),
+  dockerVersion: z.union([str(1000), unknownValue]).optional(),
+  vm: z.looseObject({ accelerator: str(100).optional(), qemuVersion: str(100).optional() }).optional(),
+});
+
+const targetRecordSchema = z.looseObject({
+  id: str(100),
+  label: str(200),
+  host: str(1000),
+  kind: str(40),
+  container: z
+    .looseObject({ image: str(1000), imageId: str(1000).optional(), runArgs: z.array(str(1000)).max(1000) })
+    .optional(),
+  fingerprint: fingerprintSchema,
+});
+
+const metricInfoSchema = z.looseObject({
+  workload: str(100),
+  metric: str(100),
+  title: str(200),
+  unit: str(100),
+  higherIsBetter: z.boolean(),
+  primary: z.boolean(),
+  resolution: num.optional(),
+  positive: z.boolean().optional(),
+});
+
+export const sampleSchema = z.looseObject({
+  seq: z.number().int(),
+  target: str(100),
+  workload: str(100),
+  round: z.number().int(),
+  warmup: z.boolean(),
+  ok: z.boolean(),
+  error: str(100_000).optional(),
+  startedAt: str(100),
+  durationMs: num,
+  values: z.record(z.string(), numOrNull),
+  details: z.record(z.string(), z.unknown()).optional(),
+  attempts: z.number().int().optional(),
+});
+
+const summarySchema = z.looseObject({
+  target: str(100),
+  workload: str(100),
+  metric: str(100),
+  n: num,
+  mean: numOrNull,
+  median: numOrNull,
+  stddev: numOrNull,
+  min: numOrNull,
+  max: numOrNull,
+  ci: interval,
+  relativeHalfWidth: numOrNull,
+  outliers: z.array(z.looseObject({ index: num, value: numOrNull, rule: str(200) })),
+  failed: num,
+  precisionMet: z.boolean().nullable(),
+  intervalConfidence: num.optional(),
+});
+
+const comparisonSchema = z.looseObject({
+  workload: str(100),
+  metric: str(100),
+  baseline: str(100),
+  candidate: str(100),
+  ratio: numOrNull,
+  differencePct: numOrNull,
+  ci: interval,
+  pValue: numOrNull,
+  mannWhitneyP: numOrNull.optional(),
+  ciNullReason: str(200).nullable().optional(),
+  higherIsBetter: z.boolean(),
+  verdict: z.enum(['pass', 'fail', 'inconclusive']).optional(),
+  withoutOutliers: z.looseObject({ differencePct: numOrNull, ci: interval }).optional(),
+  method: z.enum(['fieller', 'log-delta']).optional(),
+  intervalConfidence: num.optional(),
+});
+
+/** The scenario as stored in a results file, as far as writers read it (it was validated when it ran). */
+const storedScenarioSchema = z.looseObject({
+  name: str(100),
+  description: str(10_000).optional(),
+  baseline: str(100).optional(),
+  targets: z.record(z.string(), z.looseObject({ label: str(200).optional(), host: str(1000).optional() })).optional(),
+  workloads: z.record(z.string(), z.looseObject({ kind: str(40).optional(), title: str(200).optional() })).optional(),
+  samples: z
+    .union([num, z.looseObject({ min: num.optional(), max: num.optional(), targetHalfWidthPct: num.optional() })])
+    .optional(),
+  warmup: num.optional(),
+  order: str(40).optional(),
+  seed: num.optional(),
+  confidence: num.optional(),
+  timeoutSec: num.optional(),
+  scratchRoot: str(1000).optional(),
+  tolerancePct: num.optional(),
+});
+
+export const runResultsSchema = z.looseObject({
+  schemaVersion: z.number().int().min(1),
+  tool: z.looseObject({ name: str(100), version: str(100) }).optional(),
+  runId: z.string().regex(RUN_ID_PATTERN, 'a run id such as 20261129-193000-kvm-docker-3f2a (digits, lowercase letters and "-")'),
+  status: z.enum(['running', 'completed', 'interrupted', 'failed']),
+  startedAt: str(100),
+  finishedAt: str(100).optional(),
+  git: z.looseObject({ commit: str(100).optional(), branch: str(300).optional() }).optional(),
+  command: z.array(str(10_000)).max(1000).optional(),
+  scenario: storedScenarioSchema,
+  scenarioFile: str(4096).optional(),
+  quick: z.boolean().optional(),
+  confidence: num.optional(),
+  baseline: str(100),
+  targets: z.array(targetRecordSchema),
+  metrics: z.array(metricInfoSchema),
+  samples: z.array(sampleSchema),
+  summaries: z.array(summarySchema),
+  comparisons: z.array(comparisonSchema),
+  notes: z.array(str(100_000)).optional(),
+});

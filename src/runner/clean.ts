@@ -1,9 +1,16 @@
 /**
- * What a killed run can leave behind, and its removal: containers carrying the run label, nginx servers
- * started with a config under the scratch root, and marked scratch directories.
+ * What a killed run can leave behind, and its removal. Only what carries benchsuite's own marks is touched:
+ * containers whose `benchsuite.run` label holds a run id (of the run asked for, when one is), scratch
+ * directories `<root>/<runId>` whose marker file names that run, and nginx servers whose prefix directory
+ * lies inside such a marked scratch directory. A run id and a scratch root given on the command line are
+ * checked (run-id pattern; the scratchRoot rules) before any command runs.
  */
+import { InputError } from '../scenario/errors.js';
+import { scratchRootProblem } from '../scenario/validate.js';
 import { RUN_LABEL } from '../targets/docker.js';
 import type { Machine } from '../targets/types.js';
+import { quoteValue } from '../util/quote.js';
+import { RUN_ID_PATTERN } from '../util/run-id.js';
 import { SCRATCH_MARKER } from './scratch.js';
 
 export interface Leftovers {
@@ -13,37 +20,66 @@ export interface Leftovers {
   scratchDirs: string[];
 }
 
+/** Checks `clean`'s inputs; throws InputError (exit 2) naming the option. */
+export function checkCleanInputs(scratchRoot: string, runId?: string): void {
+  if (runId !== undefined && !RUN_ID_PATTERN.test(runId)) {
+    throw new InputError(`--run ${quoteValue(runId)}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; the file names under results/ are run ids)`);
+  }
+  const problem = scratchRootProblem(scratchRoot);
+  if (problem) throw new InputError(`--scratch-root ${quoteValue(scratchRoot)}: ${problem}`);
+}
+
+/** The `-p <dir>` of an nginx command line, when it has exactly one. */
+function nginxPrefix(args: string): string | undefined {
+  const all = [...args.matchAll(/(?:^|\s)-p\s+(\S+)/g)];
+  return all.length === 1 ? (all[0]?.[1] as string) : undefined;
+}
+
 export async function findLeftovers(machine: Machine, scratchRoot: string, runId?: string): Promise<Leftovers> {
-  const filter = runId ? `label=${RUN_LABEL}=${runId}` : `label=${RUN_LABEL}`;
+  checkCleanInputs(scratchRoot, runId);
+  const root = scratchRoot.replace(/\/+$/, '');
+  const filter = runId !== undefined ? `label=${RUN_LABEL}=${runId}` : `label=${RUN_LABEL}`;
   const c = await machine.exec(['docker', 'ps', '-a', '--filter', filter, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`], { timeoutMs: 30_000 });
   const containers =
     c.exitCode === 0
-      ? c.stdout.split('\n').filter(Boolean).map((l) => {
-          const [id = '', run = ''] = l.split(' ');
-          return { id, run };
-        })
+      ? c.stdout
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => {
+            const [id = '', run = ''] = l.split(' ');
+            return { id, run };
+          })
+          // Only containers whose label is a run id (of the run asked for): a label "benchsuite.run=" or
+          // "benchsuite.run=anything" set by someone else is not benchsuite's mark.
+          .filter((x) => /^[0-9a-f]{12,64}$/.test(x.id) && RUN_ID_PATTERN.test(x.run) && (runId === undefined || x.run === runId))
       : [];
-  const root = scratchRoot.replace(/\/+$/, '');
-  const prefix = runId ? `${root}/${runId}/` : `${root}/`;
+
+  // Marked scratch directories of runs (of the run asked for).
+  const ls = await machine.exec(['ls', '-1', root], { timeoutMs: 30_000 });
+  const scratchDirs: string[] = [];
+  if (ls.exitCode === 0) {
+    for (const name of ls.stdout.split('\n').filter(Boolean)) {
+      if (!RUN_ID_PATTERN.test(name)) continue;
+      if (runId !== undefined && name !== runId) continue;
+      const marker = await machine.exec(['cat', `${root}/${name}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
+      if (marker.exitCode === 0 && marker.stdout.trim() === name) scratchDirs.push(`${root}/${name}`);
+    }
+  }
+
+  // nginx masters whose prefix directory is inside one of those marked directories.
   const ps = await machine.exec(['ps', '-eo', 'pid=,pgid=,args='], { timeoutMs: 30_000 });
   const servers: Leftovers['servers'] = [];
   for (const line of ps.stdout.split('\n')) {
     const m = /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(line);
     if (!m) continue;
     const args = m[3] as string;
-    // Only nginx masters started by benchsuite: their config lives in a run's scratch directory.
-    if (/^nginx: master process /.test(args) || /^\S*nginx\s/.test(args)) {
-      if (args.includes(`-c ${prefix}`) || args.includes(`-p ${prefix}`)) servers.push({ pid: Number(m[1]), pgid: Number(m[2]), args });
-    }
-  }
-  const ls = await machine.exec(['ls', '-1', root], { timeoutMs: 30_000 });
-  const scratchDirs: string[] = [];
-  if (ls.exitCode === 0) {
-    for (const name of ls.stdout.split('\n').filter(Boolean)) {
-      if (runId && name !== runId) continue;
-      const marker = await machine.exec(['cat', `${root}/${name}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
-      if (marker.exitCode === 0 && marker.stdout.trim() === name) scratchDirs.push(`${root}/${name}`);
-    }
+    if (!/^nginx: master process /.test(args) && !/^\S*nginx\s/.test(args)) continue;
+    const prefix = nginxPrefix(args);
+    if (!prefix || prefix.split('/').some((s) => s === '..' || s === '.')) continue;
+    const owner = scratchDirs.find((d) => prefix.startsWith(`${d}/`));
+    const pgid = Number(m[2]);
+    // A process group of 0 or 1 (or benchsuite's own) is never signalled.
+    if (owner && pgid > 1 && pgid !== process.pid) servers.push({ pid: Number(m[1]), pgid, args });
   }
   return { machine: machine.address, containers, servers, scratchDirs };
 }

@@ -7,4 +7,4 @@ export function newRunId(scenarioName: string, now = new Date()): string {
   return `${stamp}-${name}-${randomBytes(2).toString('hex')}`;
 }
 
-export const RUN_ID_PATTERN = /^[0-9]{8}-[0-9]{6}-[a-z0-9-]+-[0-9a-f]{4}$/;
+export { RUN_ID_PATTERN } from '../util/run-id.js';

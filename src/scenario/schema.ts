@@ -3,14 +3,16 @@
  * Each workload kind's settings live in its own folder (src/workloads/<kind>/); cross-field rules in validate.ts.
  */
 import { z } from 'zod';
+import { absolutePath, homeOrAbsolutePath, label, prose, safeId } from './fields.js';
+import { runArgProblem } from './run-args.js';
+import { quoteValue } from '../util/quote.js';
 import { WORKLOAD_KINDS } from '../workloads/registry.js';
 
 /** The image benchsuite builds locally when a scenario does not name one (no registry needed). */
 export const DEFAULT_IMAGE = 'benchsuite/workload:local';
 export const DEFAULT_SCRATCH_ROOT = '/var/tmp/benchsuite';
-
-const ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/;
-const idMessage = 'an id of letters, digits, "-" or "_" (at most 40, starting with a letter or digit)';
+/** scratchRoot's length cap (the run id, target id and file names are appended to it). */
+export const SCRATCH_ROOT_MAX = 128;
 
 const capability = z
   .string()
@@ -24,29 +26,55 @@ export const containerSchema = z
         /^[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/,
         'a Docker image reference such as nginx:1.27 or registry.example:5000/team/img:tag',
       )
+      .max(255, 'at most 255 characters')
       .default(DEFAULT_IMAGE),
     capDrop: z.array(capability).default([]),
     capAdd: z.array(capability).default([]),
     securityOpt: z
-      .array(z.string().regex(/^[a-z-]+(?:[=:][A-Za-z0-9_./:=-]+)?$/, 'a --security-opt value such as no-new-privileges or seccomp=unconfined'))
+      .array(
+        z
+          .string()
+          .max(200, 'at most 200 characters')
+          .regex(
+            /^(?:no-new-privileges(?:[=:](?:true|false))?|seccomp[=:](?:unconfined|\/[A-Za-z0-9._-]+(?:\/[A-Za-z0-9._-]+)*)|apparmor[=:][A-Za-z0-9_.-]{1,64}|label[=:](?:disable|nested|(?:user|role|type|level):[A-Za-z0-9_.:,-]{1,64})|systempaths=unconfined)$/,
+            'a --security-opt value: no-new-privileges, seccomp=unconfined or seccomp=/abs/profile.json, apparmor=<profile>, label=…, systempaths=unconfined',
+          ),
+      )
       .default([]),
     network: z.enum(['host', 'bridge']).default('host'),
     storage: z.enum(['overlay', 'volume']).default('volume'),
     user: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,31})?$/, 'a user name or uid[:gid]').optional(),
-    /** Extra `docker run` arguments, passed as argv items (never through a shell). */
-    runArgs: z.array(z.string().regex(/^[^\n\r\0]*$/, 'an argument without newlines or NUL bytes')).default([]),
+    /** Extra `docker run` options: `--flag=value` items from the allow-list in run-args.ts (docs/scenarios.md). */
+    runArgs: z
+      .array(
+        z.string().superRefine((a, ctx) => {
+          const problem = runArgProblem(a);
+          if (problem) ctx.addIssue({ code: 'custom', message: `${quoteValue(a)}: ${problem}` });
+        }),
+      )
+      .max(32, 'at most 32 items')
+      .default([]),
   })
   .strict();
 
 export const targetSchema = z
   .object({
-    label: z.string().min(1, 'a non-empty display label').max(60, 'at most 60 characters').regex(/^[^\n\r|]*$/, 'a label without newlines or "|"'),
-    /** "local" (this host), "vm" (benchsuite's local guest, see `benchsuite vm`), or "ssh://user@host[:port]". */
-    host: z.string().default('local'),
+    label: label(60),
+    /**
+     * "local" (this host), "vm" (benchsuite's local guest, see `benchsuite vm`), "auto" (the local guest when this
+     * host runs guests with KVM, else this host), or "ssh://user@host[:port]".
+     */
+    host: z
+      .string()
+      .max(300, 'at most 300 characters')
+      .regex(/^[A-Za-z0-9@:/.[\]_-]*$/, 'local, vm, auto or ssh://user@host[:port]')
+      .default('local'),
+    /** What the target is meant to be; when the measurement disagrees, reports head its column with what ran. */
+    isolation: z.enum(['kvm']).optional(),
     /** SSH private key for ssh:// hosts (the path is recorded; the key never is). */
-    identityFile: z.string().optional(),
+    identityFile: homeOrAbsolutePath(200).optional(),
     /** known_hosts file for ssh:// hosts (default: the user's own). */
-    knownHostsFile: z.string().optional(),
+    knownHostsFile: absolutePath(200).optional(),
     container: containerSchema.optional(),
   })
   .strict();
@@ -67,11 +95,11 @@ export const adaptiveSamplesSchema = z
 
 export const scenarioSchema = z
   .object({
-    name: z.string().regex(ID, idMessage),
-    description: z.string().max(2000).optional(),
-    baseline: z.string().regex(ID, idMessage),
-    targets: z.record(z.string().regex(ID, idMessage), targetSchema),
-    workloads: z.record(z.string().regex(ID, idMessage), workloadSchema),
+    name: safeId(),
+    description: prose(2000).optional(),
+    baseline: safeId(),
+    targets: z.record(safeId(), targetSchema),
+    workloads: z.record(safeId(), workloadSchema),
     /** A fixed count, or adaptive: keep sampling until precise enough. */
     samples: z.union([z.number().int('a whole number').min(2).max(10_000), adaptiveSamplesSchema]).default(10),
     warmup: z.number().int('a whole number').min(0).max(100).default(1),
@@ -81,7 +109,7 @@ export const scenarioSchema = z
     /** Per-sample timeout. */
     timeoutSec: z.number().positive().max(86_400).default(300),
     /** Every scratch file lives under a directory benchsuite creates inside this root. */
-    scratchRoot: z.string().default(DEFAULT_SCRATCH_ROOT),
+    scratchRoot: absolutePath(SCRATCH_ROOT_MAX).default(DEFAULT_SCRATCH_ROOT),
     /** Overhead (in the worse direction) the candidate may have before a verdict fails. */
     tolerancePct: z.number().min(0).max(1000).optional(),
   })

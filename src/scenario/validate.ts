@@ -2,28 +2,31 @@
 import { posix } from 'node:path';
 import { parseSshUrl } from '../targets/ssh-url.js';
 import { didYouMean } from './errors.js';
+import { absolutePathProblem } from './fields.js';
 import { kindChoices, kindOf } from '../workloads/index.js';
-import type { Scenario } from './schema.js';
+import { SCRATCH_ROOT_MAX, type Scenario } from './schema.js';
 
 export interface FieldIssue {
   path: (string | number)[];
   message: string;
 }
 
-/** Directories scratch files must never go under. */
-const FORBIDDEN_ROOTS = ['/dev', '/proc', '/sys'];
-const SYSTEM_DIRS = ['/', '/bin', '/boot', '/etc', '/lib', '/lib32', '/lib64', '/sbin', '/usr', '/run', '/var', '/root', '/home', '/tmp'];
-/** docker run flags benchsuite sets itself; overriding them would break cleanup or the measurement. */
-const RESERVED_RUN_ARGS = ['--name', '--label', '-l', '--rm', '-d', '--detach', '--network', '--net', '--cap-add', '--cap-drop', '--security-opt', '-u', '--user'];
+/** Directories scratch files must never be under (devices and kernel interfaces). */
+export const FORBIDDEN_ROOTS = ['/dev', '/proc', '/sys'] as const;
+/** System directories that may not be the scratch root itself (a directory of its own below them is fine). */
+export const SYSTEM_DIRS = ['/', '/bin', '/boot', '/etc', '/lib', '/lib32', '/lib64', '/sbin', '/usr', '/run', '/var', '/root', '/home', '/tmp'] as const;
 
-/** Returns a reason when the path is not an acceptable scratch root, else undefined. */
+/**
+ * Returns a reason when the path is not an acceptable scratch root, else undefined. The same check
+ * applies to scenario.scratchRoot and to `benchsuite clean --scratch-root`.
+ */
 export function scratchRootProblem(p: string): string | undefined {
   if (!p.startsWith('/')) return 'must be an absolute path, e.g. /var/tmp/benchsuite';
-  if (/[\0\n\r]/.test(p)) return 'must not contain newlines or NUL bytes';
-  if (p.split('/').includes('..')) return 'must not contain ".." segments';
+  const alphabet = absolutePathProblem(p, SCRATCH_ROOT_MAX);
+  if (alphabet) return alphabet;
   const norm = posix.normalize(p).replace(/\/+$/, '') || '/';
   if (FORBIDDEN_ROOTS.some((r) => norm === r || norm.startsWith(`${r}/`))) return `must not be under ${FORBIDDEN_ROOTS.join(', ')} (devices and kernel interfaces)`;
-  if (SYSTEM_DIRS.includes(norm)) return `must not be the system directory ${norm} itself; use a directory of its own such as /var/tmp/benchsuite`;
+  if ((SYSTEM_DIRS as readonly string[]).includes(norm)) return `must not be the system directory ${norm} itself; use a directory of its own such as /var/tmp/benchsuite`;
   return undefined;
 }
 
@@ -41,10 +44,10 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
     const other = labels.get(t.label.toLowerCase());
     if (other) issues.push({ path: ['targets', id, 'label'], message: `"${t.label}" is also the label of target ${other}; labels become table columns and must differ` });
     labels.set(t.label.toLowerCase(), id);
-    if (t.host !== 'local' && t.host !== 'vm') {
+    if (t.host !== 'local' && t.host !== 'vm' && t.host !== 'auto') {
       const parsed = parseSshUrl(t.host);
       if (typeof parsed === 'string') {
-        issues.push({ path: ['targets', id, 'host'], message: `"${t.host}": ${parsed}; use local, vm (the local guest) or ssh://user@host[:port]` });
+        issues.push({ path: ['targets', id, 'host'], message: `"${t.host}": ${parsed}; use local, vm (the local guest), auto (the guest where KVM works, else this host) or ssh://user@host[:port]` });
       }
     }
     if (t.identityFile !== undefined) {
@@ -55,16 +58,6 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
     if (t.knownHostsFile !== undefined && (!t.knownHostsFile.startsWith('/') || /[\0\n\r]/.test(t.knownHostsFile))) {
       issues.push({ path: ['targets', id, 'knownHostsFile'], message: 'must be an absolute path without newlines' });
     }
-    const args = t.container?.runArgs ?? [];
-    args.forEach((a, i) => {
-      const flag = a.split('=')[0] as string;
-      if (RESERVED_RUN_ARGS.includes(flag)) {
-        issues.push({
-          path: ['targets', id, 'container', 'runArgs', i],
-          message: `${flag} is set by benchsuite (use container.capAdd/capDrop/securityOpt/network/user for those); remove it`,
-        });
-      }
-    });
   }
   for (const [id, w] of Object.entries(s.workloads)) {
     for (const issue of kindOf(w).validate?.(w) ?? []) issues.push({ path: ['workloads', id, ...issue.path], message: issue.message });

@@ -4,25 +4,74 @@
  */
 
 import { bootstrapDifferencePct, type BootstrapDifference, type BootstrapOptions } from './bootstrap.js';
-import { assertSample, mean as meanOf, sampleVariance } from './descriptive.js';
+import { assertSample, mean as meanOf, sampleStddev, scaled, scaleOf } from './descriptive.js';
 import { mannWhitney, type MannWhitneyMethod } from './mann-whitney.js';
 import { studentTQuantile, studentTTwoSidedP } from './student-t.js';
 import { DEFAULT_CONFIDENCE } from './summarize.js';
 import { assertConfidence, type Interval } from './types.js';
 
-/** Sufficient statistics of one group. `variance` is the sample variance s² (n − 1 denominator). */
+/**
+ * Sufficient statistics of one group. `variance` is the sample variance s² (n − 1 denominator), raised to the
+ * resolution floor (resolution²/12) when a resolution is given.
+ */
 export interface GroupStats {
   n: number;
   mean: number;
   variance: number;
 }
 
-export function groupStats(values: readonly number[]): GroupStats {
+/**
+ * A metric quantized to steps of `resolution` (ab's whole-millisecond percentiles: 1) cannot show less spread
+ * than its rounding error, uniform over one step: sd ≥ resolution/√12. With n ≥ 2 the group's variance is
+ * max(s², resolution²/12). Call it on scaled values (see scaleOf) when the magnitude may be extreme.
+ */
+export function groupStats(values: readonly number[], resolution?: number): GroupStats {
   const mean = meanOf(values);
-  return { n: values.length, mean, variance: sampleVariance(values, mean) };
+  const sd = sampleStddev(values, mean);
+  const floor = resolution && values.length >= 2 ? resolution / Math.sqrt(12) : 0;
+  const s = Math.max(sd, floor);
+  return { n: values.length, mean, variance: s * s };
 }
 
-export type CiNullReason = 'unbounded' | 'too-few-samples';
+/**
+ * Why an interval is null: 'unbounded' (Fieller's g ≥ 1 and no positivity-respecting interval),
+ * 'too-few-samples' (a group has n < 2), 'no-variation' (every value of both groups is identical within its
+ * group and the metric's resolution is unknown: the spread cannot be estimated), 'not-computable' (the numbers
+ * left the double range even after scaling).
+ */
+/**
+ * Welch–Satterthwaite df (a + b)²/(a²/(n_a − 1) + b²/(n_b − 1)) of two variance terms, computed on a and b
+ * divided by the larger one so that squares neither overflow nor underflow; n_a + n_b − 2 when both are 0.
+ */
+export function welchSatterthwaite(a: number, na: number, b: number, nb: number): number {
+  const m = Math.max(a, b);
+  if (m === 0) return na + nb - 2;
+  const x = a / m;
+  const y = b / m;
+  return (x + y) ** 2 / ((x * x) / (na - 1) + (y * y) / (nb - 1));
+}
+
+export type CiNullReason = 'unbounded' | 'too-few-samples' | 'no-variation' | 'not-computable';
+
+/** A short human reason for a null interval, for reports. */
+export function describeCiNull(reason: CiNullReason | string | null | undefined): string {
+  switch (reason) {
+    case 'too-few-samples':
+      return 'fewer than 2 samples on a side';
+    case 'no-variation':
+      return 'no variation in either sample (declare the metric resolution)';
+    case 'not-computable':
+      return 'the interval is outside the range of numbers';
+    default:
+      return 'the interval is unbounded';
+  }
+}
+
+/** How `ci` was computed: Fieller's interval, or the delta-method interval on the log of the ratio of means. */
+export type IntervalMethod = 'fieller' | 'log-delta';
+
+/** Fewer samples than this on either side: the verdict is 'inconclusive' whatever the interval says. */
+export const VERDICT_MIN_N = 3;
 
 export interface FiellerResult {
   /** mean(candidate) / mean(baseline). */
@@ -61,10 +110,7 @@ export function fiellerRatioInterval(baseline: GroupStats, candidate: GroupStats
   const vb = baseline.variance / baseline.n;
   const vc = candidate.variance / candidate.n;
   const r2vb = ratio * ratio * vb;
-  const df =
-    vc + r2vb === 0
-      ? baseline.n + candidate.n - 2
-      : (vc + r2vb) ** 2 / ((vc * vc) / (candidate.n - 1) + (r2vb * r2vb) / (baseline.n - 1));
+  const df = welchSatterthwaite(vc, candidate.n, r2vb, baseline.n);
   const tCritical = studentTQuantile((1 + confidence) / 2, df);
   const g = (tCritical * tCritical * vb) / (mb * mb);
   if (g >= 1) return { ratio, df, tCritical, g, ratioCi: null, ci: null, nullReason: 'unbounded' };
@@ -72,11 +118,63 @@ export function fiellerRatioInterval(baseline: GroupStats, candidate: GroupStats
   const a = (ratio - spread) / (1 - g);
   const b = (ratio + spread) / (1 - g);
   const ratioCi = { low: Math.min(a, b), high: Math.max(a, b) };
+  if (!Number.isFinite(ratioCi.low) || !Number.isFinite(ratioCi.high)) {
+    return { ratio, df, tCritical, g, ratioCi: null, ci: null, nullReason: 'not-computable' };
+  }
   return {
     ratio,
     df,
     tCritical,
     g,
+    ratioCi,
+    ci: { low: (ratioCi.low - 1) * 100, high: (ratioCi.high - 1) * 100 },
+    nullReason: null,
+  };
+}
+
+export interface LogDeltaResult {
+  ratio: number;
+  /** Welch–Satterthwaite df of the relative variances; null when a group has n < 2. */
+  df: number | null;
+  tCritical: number | null;
+  /** √(v_b/m_b² + v_c/m_c²): the delta-method standard error of ln(m_c/m_b). */
+  seLogRatio: number | null;
+  ratioCi: Interval | null;
+  ci: Interval | null;
+  nullReason: CiNullReason | null;
+}
+
+/**
+ * Interval for m_c / m_b of two positive means by the delta method on the log of the ratio:
+ *   w_b = v_b/m_b², w_c = v_c/m_c²,  se = √(w_b + w_c),
+ *   ν = (w_b + w_c)² / (w_b²/(n_b − 1) + w_c²/(n_c − 1)),  t = t_{(1+conf)/2}(ν),
+ *   bounds = r·exp(∓t·se).
+ * Both bounds are positive, so the difference never goes below −100 %. Needs m_b > 0 and m_c > 0 (throws
+ * otherwise). Zero variance in both groups gives the point ratio with ν = n_b + n_c − 2.
+ */
+export function logDeltaRatioInterval(baseline: GroupStats, candidate: GroupStats, confidence: number): LogDeltaResult {
+  assertConfidence(confidence);
+  const mb = baseline.mean;
+  const mc = candidate.mean;
+  if (!(mb > 0 && mc > 0)) throw new RangeError(`log-ratio interval: both means must be > 0, got ${mb} and ${mc}`);
+  const ratio = mc / mb;
+  if (baseline.n < 2 || candidate.n < 2) {
+    return { ratio, df: null, tCritical: null, seLogRatio: null, ratioCi: null, ci: null, nullReason: 'too-few-samples' };
+  }
+  const wb = baseline.variance / baseline.n / (mb * mb);
+  const wc = candidate.variance / candidate.n / (mc * mc);
+  const df = welchSatterthwaite(wb, baseline.n, wc, candidate.n);
+  const tCritical = studentTQuantile((1 + confidence) / 2, df);
+  const seLogRatio = Math.sqrt(wb + wc);
+  const ratioCi = { low: ratio * Math.exp(-tCritical * seLogRatio), high: ratio * Math.exp(tCritical * seLogRatio) };
+  if (!Number.isFinite(ratioCi.high) || !Number.isFinite(ratioCi.low)) {
+    return { ratio, df, tCritical, seLogRatio, ratioCi: null, ci: null, nullReason: 'not-computable' };
+  }
+  return {
+    ratio,
+    df,
+    tCritical,
+    seLogRatio,
     ratioCi,
     ci: { low: (ratioCi.low - 1) * 100, high: (ratioCi.high - 1) * 100 },
     nullReason: null,
@@ -103,7 +201,7 @@ export function welchTTest(baseline: GroupStats, candidate: GroupStats): WelchRe
     return diff === 0 ? { t: 0, df, pValue: 1 } : { t: diff > 0 ? Infinity : -Infinity, df, pValue: 0 };
   }
   const t = diff / Math.sqrt(vb + vc);
-  const df = (vb + vc) ** 2 / ((vb * vb) / (baseline.n - 1) + (vc * vc) / (candidate.n - 1));
+  const df = welchSatterthwaite(vb, baseline.n, vc, candidate.n);
   return { t, df, pValue: studentTTwoSidedP(t, df) };
 }
 
@@ -139,6 +237,17 @@ export interface CompareOptions {
   tolerancePct?: number;
   /** Run a seeded bootstrap beside the Fieller interval. */
   bootstrap?: BootstrapOptions;
+  /**
+   * The metric's quantum in its unit (ab's percentiles: 1 ms). Each group's sd is floored at
+   * resolution/√12; without it, two groups with no spread at all get no interval ('no-variation').
+   */
+  resolution?: number;
+  /**
+   * The metric is positive by nature (throughput, latency, time; default true): where Fieller's interval
+   * would reach −100 % or is unbounded, the log-ratio interval is used instead (see `method`). Only applies
+   * when no value is negative and both means are > 0.
+   */
+  positive?: boolean;
 }
 
 export interface BootstrapComparison extends BootstrapDifference {
@@ -157,21 +266,26 @@ export interface Comparison {
   higherIsBetter: boolean;
   /** mean(candidate) / mean(baseline). */
   ratio: number;
-  /** (ratio − 1)·100. */
+  /**
+   * (m_c − m_b)/|m_b|·100: the change of the mean relative to the baseline's magnitude, positive when the
+   * candidate's mean is higher. Equals (ratio − 1)·100 for a positive baseline (the usual case).
+   */
   differencePct: number;
-  /** Fieller interval of differencePct (percent); null when unbounded or a group has n < 2. */
+  /** Interval of differencePct (percent), by `method`; null with `ciNullReason`. Never NaN. */
   ci: Interval | null;
-  /** true when the Fieller confidence set is unbounded (g ≥ 1). */
+  /** Which interval `ci` is: 'fieller', or 'log-delta' for a positive metric where Fieller's reaches −100 %. */
+  method: IntervalMethod;
+  /** true when ci is null because the Fieller confidence set is unbounded (g ≥ 1). */
   ciUnbounded: boolean;
-  /** Why `ci` is null ('unbounded' | 'too-few-samples'), or null. */
+  /** Why `ci` is null, or null. */
   ciNullReason: CiNullReason | null;
-  /** Welch–Satterthwaite df used for the Fieller t quantile (evaluated at the point ratio). */
+  /** Welch–Satterthwaite df used for the interval's t quantile. */
   df: number | null;
-  /** The t quantile used for the Fieller interval. */
+  /** The t quantile used for the interval. */
   tCritical: number | null;
-  /** Fieller's g = t²·v_b/m_b². */
+  /** Fieller's g = t²·v_b/m_b² (computed even when another method was used). */
   g: number | null;
-  /** Welch two-sided p-value for equal means; null when a group has n < 2. */
+  /** Welch two-sided p-value for equal means; null when a group has n < 2 or there is no variation. */
   pValue: number | null;
   /** Welch t statistic. */
   tStatistic: number | null;
@@ -188,15 +302,30 @@ export interface Comparison {
   overheadCi: Interval | null;
   /** The tolerance used for `verdict`, or null. */
   tolerancePct: number | null;
+  /** The resolution used for the sd floor, or null. */
+  resolution: number | null;
   /** Present only when `tolerancePct` was given. */
   verdict?: Verdict;
+  /** Why the verdict is 'inconclusive' regardless of the interval: fewer than VERDICT_MIN_N samples a side. */
+  verdictNote?: 'too-few-samples';
   /** Present only when `bootstrap` options were given. */
   bootstrap?: BootstrapComparison;
 }
 
+/** Percent difference (m_c − m_b)/|m_b|·100 from a ratio interval; flips orientation for a negative baseline. */
+function ratioToDifference(ratioCi: Interval | null, baselineSign: number): Interval | null {
+  if (!ratioCi) return null;
+  const lo = (ratioCi.low - 1) * 100;
+  const hi = (ratioCi.high - 1) * 100;
+  return baselineSign > 0 ? { low: lo, high: hi } : { low: 0 - hi, high: 0 - lo };
+}
+
 /**
  * Compares candidate against baseline. Throws RangeError for empty samples, non-finite values, a
- * confidence outside (0, 1), or a baseline mean of 0.
+ * confidence outside (0, 1), a baseline mean of 0 or a negative resolution.
+ *
+ * All arithmetic runs on values divided by a common power of two (exact), so magnitudes from 1e-300 to
+ * 1e300 give the same percentages as magnitudes near 1.
  */
 export function compare(
   baseline: readonly number[],
@@ -212,29 +341,76 @@ export function compare(
   if (tolerancePct !== undefined && !Number.isFinite(tolerancePct)) {
     throw new RangeError(`tolerancePct must be a finite number, got ${tolerancePct}`);
   }
+  const resolution = options.resolution;
+  if (resolution !== undefined && !(resolution >= 0 && Number.isFinite(resolution))) {
+    throw new RangeError(`resolution must be a finite number ≥ 0, got ${resolution}`);
+  }
+  const positive = options.positive ?? true;
 
-  const b = groupStats(baseline);
-  const c = groupStats(candidate);
-  const fieller = fiellerRatioInterval(b, c, confidence);
-  const welch = welchTTest(b, c);
-  const mwu = mannWhitney(baseline, candidate);
-  const differencePct = (fieller.ratio - 1) * 100;
-  const overheadCi = toOverheadInterval(fieller.ci, higherIsBetter);
+  // Each group divided by its own power of two for the ratio interval (Fieller's and the log-ratio interval
+  // are equivariant: scaling the candidate by k scales the ratio interval by k), and both by a common one for
+  // the tests of the difference. Divisions by powers of two are exact.
+  const scale = scaleOf(baseline, candidate);
+  const bs = scaled(baseline, scale);
+  const cs = scaled(candidate, scale);
+  const b = groupStats(bs, resolution ? resolution / scale : 0);
+  const c = groupStats(cs, resolution ? resolution / scale : 0);
+  const scaleB = scaleOf(baseline);
+  const scaleC = scaleOf(candidate);
+  const bOwn = groupStats(scaled(baseline, scaleB), resolution ? resolution / scaleB : 0);
+  const cOwn = groupStats(scaled(candidate, scaleC), resolution ? resolution / scaleC : 0);
+  const k = scaleC / scaleB;
+  if (bOwn.mean === 0) throw new RangeError('compare: the baseline mean is 0, so a percent difference is undefined');
+  const sign = bOwn.mean > 0 ? 1 : -1;
+  // Fieller on the baseline-positive orientation: m_c/m_b = (−m_c)/(−m_b), variances unchanged.
+  const fieller = fiellerRatioInterval({ ...bOwn, mean: sign * bOwn.mean }, { ...cOwn, mean: sign * cOwn.mean }, confidence);
+  const ratio = (cOwn.mean / bOwn.mean) * k;
+  const differencePct = (ratio - 1) * 100 * sign;
+  const rescale = (r: Interval | null): Interval | null => (r ? { low: r.low * k, high: r.high * k } : null);
+
+  let method: IntervalMethod = 'fieller';
+  let ci = ratioToDifference(rescale(fieller.ratioCi), sign);
+  let nullReason: CiNullReason | null = fieller.nullReason;
+  let df = fieller.df;
+  let tCritical = fieller.tCritical;
+  const noVariation = !resolution && b.n >= 2 && c.n >= 2 && bOwn.variance === 0 && cOwn.variance === 0;
+  if (noVariation) {
+    ci = null;
+    nullReason = 'no-variation';
+  } else if (positive && b.n >= 2 && c.n >= 2 && bOwn.mean > 0 && cOwn.mean > 0 && !baseline.some((v) => v < 0) && !candidate.some((v) => v < 0)) {
+    const reachesZero = fieller.nullReason === 'unbounded' || (fieller.ratioCi !== null && fieller.ratioCi.low <= 0);
+    if (reachesZero) {
+      const ld = logDeltaRatioInterval(bOwn, cOwn, confidence);
+      method = 'log-delta';
+      ci = ratioToDifference(rescale(ld.ratioCi), 1);
+      nullReason = ld.nullReason;
+      df = ld.df;
+      tCritical = ld.tCritical;
+    }
+  }
+  if (ci && !(Number.isFinite(ci.low) && Number.isFinite(ci.high))) {
+    ci = null;
+    nullReason = 'not-computable';
+  }
+  const welch = noVariation ? null : welchTTest(b, c);
+  const mwu = mannWhitney(baseline, candidate); // ranks only: no scaling needed
+  const overheadCi = toOverheadInterval(ci, higherIsBetter);
 
   const result: Comparison = {
     nBaseline: b.n,
     nCandidate: c.n,
-    meanBaseline: b.mean,
-    meanCandidate: c.mean,
+    meanBaseline: bOwn.mean * scaleB,
+    meanCandidate: cOwn.mean * scaleC,
     confidence,
     higherIsBetter,
-    ratio: fieller.ratio,
+    ratio,
     differencePct,
-    ci: fieller.ci,
-    ciUnbounded: fieller.nullReason === 'unbounded',
-    ciNullReason: fieller.nullReason,
-    df: fieller.df,
-    tCritical: fieller.tCritical,
+    ci,
+    method,
+    ciUnbounded: nullReason === 'unbounded',
+    ciNullReason: nullReason,
+    df,
+    tCritical,
     g: fieller.g,
     pValue: welch ? welch.pValue : null,
     tStatistic: welch ? welch.t : null,
@@ -245,10 +421,18 @@ export function compare(
     overheadPct: toOverhead(differencePct, higherIsBetter),
     overheadCi,
     tolerancePct: tolerancePct ?? null,
+    resolution: resolution ?? null,
   };
-  if (tolerancePct !== undefined) result.verdict = verdictFor(overheadCi, tolerancePct);
+  if (tolerancePct !== undefined) {
+    if (Math.min(b.n, c.n) < VERDICT_MIN_N) {
+      result.verdict = 'inconclusive';
+      result.verdictNote = 'too-few-samples';
+    } else {
+      result.verdict = verdictFor(overheadCi, tolerancePct);
+    }
+  }
   if (options.bootstrap) {
-    const boot = bootstrapDifferencePct(baseline, candidate, confidence, options.bootstrap);
+    const boot = bootstrapDifferencePct(bs, cs, confidence, options.bootstrap);
     result.bootstrap = {
       ...boot,
       overheadPercentile: toOverheadInterval(boot.percentile, higherIsBetter),

@@ -5,12 +5,16 @@ export { summarize, DEFAULT_CONFIDENCE } from './summarize.js';
 export type { Summary, SummarizeOptions } from './summarize.js';
 export {
   compare,
+  describeCiNull,
   fiellerRatioInterval,
+  logDeltaRatioInterval,
+  welchSatterthwaite,
   welchTTest,
   verdictFor,
   toOverhead,
   toOverheadInterval,
   groupStats,
+  VERDICT_MIN_N,
 } from './compare.js';
 export type {
   Comparison,
@@ -19,6 +23,8 @@ export type {
   CiNullReason,
   FiellerResult,
   GroupStats,
+  IntervalMethod,
+  LogDeltaResult,
   Verdict,
   WelchResult,
 } from './compare.js';
@@ -39,10 +45,10 @@ export {
   MAD_CUTOFF,
 } from './outliers.js';
 export type { Outlier, OutlierRule, TukeyFences, DetectOutliersOptions } from './outliers.js';
-export { decideSampling, DEFAULT_ADAPTIVE_PLAN } from './adaptive.js';
+export { decideSampling, DEFAULT_ADAPTIVE_PLAN, STOPPED_ALPHA_FACTOR, stoppedConfidence } from './adaptive.js';
 export type { AdaptiveDecision, AdaptiveInput, AdaptivePlan, AdaptiveReason, AdaptiveTargetStatus } from './adaptive.js';
 export { studentTCdf, studentTSf, studentTPdf, studentTQuantile, studentTTwoSidedP } from './student-t.js';
 export { normalCdf, normalSf, normalQuantile } from './special.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
-export { mean, median, sampleVariance, quantileSorted } from './descriptive.js';
+export { mean, median, sampleStddev, sampleVariance, quantileSorted } from './descriptive.js';

@@ -3,10 +3,14 @@
  *
  * - U is reported for the candidate: the number of (baseline, candidate) pairs where the candidate value is
  *   larger, ties counting ½ (equivalently R_c − n_c(n_c + 1)/2 with mid-ranks).
- * - Exact method (default when there are no ties and n_b + n_c ≤ MWU_EXACT_MAX_TOTAL): the null
- *   distribution of U is enumerated with the recursion
- *     P_{m,n}(U = k) = m/(m+n)·P_{m−1,n}(U = k − n) + n/(m+n)·P_{m,n−1}(U = k)
- *   (condition on which sample holds the largest value), and p = min(1, 2·P(U ≥ max(U_b, U_c))).
+ * - Exact method (default when n_b + n_c ≤ MWU_EXACT_MAX_TOTAL):
+ *   - without ties, the null distribution of U is enumerated with the recursion
+ *       P_{m,n}(U = k) = m/(m+n)·P_{m−1,n}(U = k − n) + n/(m+n)·P_{m,n−1}(U = k)
+ *     (condition on which sample holds the largest value), and p = min(1, 2·P(U ≥ max(U_b, U_c)));
+ *   - with ties, the permutation distribution of U given the observed tie groups (mid-ranks): every one of
+ *     the C(N, n_c) ways to label n_c of the pooled values "candidate" is equally likely under H0. A dynamic
+ *     programme over the tie groups counts, for each doubled rank sum, the labelings that produce it, and
+ *     p = P(|U − n_b n_c/2| ≥ |u − n_b n_c/2|) (two-sided; equal to the untied formula without ties).
  * - Normal method otherwise: z = (max(U_b, U_c) − n_b n_c/2 − ½) / σ with the tie-corrected
  *   σ² = n_b n_c/12 · [(N + 1) − Σ(t³ − t)/(N(N − 1))], p = min(1, 2·Q(z)); p = 1 when σ = 0.
  * Both match scipy.stats.mannwhitneyu(method='exact' / 'asymptotic', use_continuity=True).
@@ -109,12 +113,12 @@ export function mannWhitney(
   const uMax = Math.max(u, nb * nc - u);
   const hasTies = tieTerm > 0;
   const requested = options.method ?? 'auto';
-  if (requested === 'exact' && hasTies) throw new RangeError('mannWhitney: the exact method needs samples without ties');
-  const method: MannWhitneyMethod =
-    requested === 'auto' ? (!hasTies && nb + nc <= MWU_EXACT_MAX_TOTAL ? 'exact' : 'normal') : requested;
+  const method: MannWhitneyMethod = requested === 'auto' ? (nb + nc <= MWU_EXACT_MAX_TOTAL ? 'exact' : 'normal') : requested;
 
   let pValue: number;
-  if (method === 'exact') {
+  if (method === 'exact' && hasTies) {
+    pValue = exactTiedP(baseline, candidate, u);
+  } else if (method === 'exact') {
     const sf = mannWhitneyExactSf(nb, nc);
     pValue = Math.min(1, 2 * sf[uMax]!);
   } else {
@@ -123,4 +127,54 @@ export function mannWhitney(
     pValue = variance > 0 ? Math.min(1, 2 * normalSf((uMax - (nb * nc) / 2 - 0.5) / Math.sqrt(variance))) : 1;
   }
   return { u, pValue, method, hasTies };
+}
+
+/**
+ * Exact two-sided permutation p-value of U with mid-ranks, given the pooled tie structure.
+ * counts[k][s] = number of ways to choose k candidates among the tie groups seen so far with doubled rank sum s.
+ */
+function exactTiedP(baseline: readonly number[], candidate: readonly number[], u: number): number {
+  const nb = baseline.length;
+  const nc = candidate.length;
+  const total = nb + nc;
+  const pooled = [...baseline, ...candidate].sort((a, b) => a - b);
+  const groups: Array<{ size: number; doubledRank: number }> = [];
+  let i = 0;
+  while (i < total) {
+    let j = i;
+    while (j + 1 < total && pooled[j + 1] === pooled[i]) j++;
+    groups.push({ size: j - i + 1, doubledRank: i + j + 2 }); // 2 × mid-rank of 1-based ranks i+1 … j+1
+    i = j + 1;
+  }
+  const maxSum = total * (total + 1); // doubled sum of all ranks
+  let counts: Float64Array[] = [];
+  for (let k = 0; k <= nc; k++) counts.push(new Float64Array(maxSum + 1));
+  counts[0]![0] = 1;
+  for (const g of groups) {
+    const next: Float64Array[] = [];
+    for (let k = 0; k <= nc; k++) next.push(new Float64Array(maxSum + 1));
+    let binom = 1; // C(size, j)
+    for (let j = 0; j <= g.size && j <= nc; j++) {
+      const shift = j * g.doubledRank;
+      for (let k = 0; k + j <= nc; k++) {
+        const from = counts[k]!;
+        const to = next[k + j]!;
+        for (let s = 0; s + shift <= maxSum; s++) if (from[s] !== 0) to[s + shift]! += binom * from[s]!;
+      }
+      binom = (binom * (g.size - j)) / (j + 1);
+    }
+    counts = next;
+  }
+  const dist = counts[nc]!;
+  const offset = nc * (nc + 1); // doubled U = doubled rank sum − nc(nc + 1)
+  const observed = Math.abs(2 * u - nb * nc);
+  let hit = 0;
+  let all = 0;
+  for (let s = 0; s <= maxSum; s++) {
+    const c = dist[s]!;
+    if (c === 0) continue;
+    all += c;
+    if (Math.abs(s - offset - nb * nc) >= observed) hit += c;
+  }
+  return Math.min(1, hit / all);
 }

@@ -1,6 +1,6 @@
 /** Descriptive summary of one series of measurements. */
 
-import { assertSample, mean as meanOf, median as medianOf, sampleVariance } from './descriptive.js';
+import { assertSample, mean as meanOf, median as medianOf, sampleStddev } from './descriptive.js';
 import { detectOutliers, type Outlier } from './outliers.js';
 import { studentTQuantile } from './student-t.js';
 import { assertConfidence, type Interval } from './types.js';
@@ -12,6 +12,11 @@ export interface SummarizeOptions {
   confidence?: number;
   /** Metric direction; when given, the 'slow-first' outlier rule is evaluated as well. */
   higherIsBetter?: boolean;
+  /**
+   * The metric's quantum in its unit (e.g. 1 for whole milliseconds). The interval of the mean uses
+   * max(stddev, resolution/√12) so that a quantized metric with no visible spread still gets an honest width.
+   */
+  resolution?: number;
 }
 
 export interface Summary {
@@ -27,7 +32,9 @@ export interface Summary {
   min: number;
   max: number;
   confidence: number;
-  /** Student-t interval of the mean: mean ± t_{(1+c)/2}(n − 1)·stderr; null when n < 2. */
+  /**
+   * Student-t interval of the mean: mean ± t_{(1+c)/2}(n − 1)·max(stddev, resolution/√12)/√n; null when n < 2.
+   */
   ci: Interval | null;
   /** t_{(1+c)/2}(n − 1)·stderr; null when n < 2. */
   halfWidth: number | null;
@@ -44,9 +51,13 @@ export function summarize(values: readonly number[], options: SummarizeOptions =
   assertSample(values);
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   assertConfidence(confidence);
+  const resolution = options.resolution;
+  if (resolution !== undefined && !(resolution >= 0 && Number.isFinite(resolution))) {
+    throw new RangeError(`resolution must be a finite number ≥ 0, got ${resolution}`);
+  }
   const n = values.length;
   const mean = meanOf(values);
-  const stddev = Math.sqrt(sampleVariance(values, mean));
+  const stddev = sampleStddev(values, mean);
   const stderr = stddev / Math.sqrt(n);
   let min = Infinity;
   let max = -Infinity;
@@ -59,7 +70,8 @@ export function summarize(values: readonly number[], options: SummarizeOptions =
   let halfWidth: number | null = null;
   let relativeHalfWidth: number | null = null;
   if (n >= 2) {
-    halfWidth = studentTQuantile((1 + confidence) / 2, n - 1) * stderr;
+    const sdForCi = Math.max(stddev, (resolution ?? 0) / Math.sqrt(12));
+    halfWidth = studentTQuantile((1 + confidence) / 2, n - 1) * (sdForCi / Math.sqrt(n));
     ci = { low: mean - halfWidth, high: mean + halfWidth };
     if (halfWidth === 0) relativeHalfWidth = 0;
     else if (mean !== 0) relativeHalfWidth = halfWidth / Math.abs(mean);

@@ -20,6 +20,9 @@ export interface SshOptions {
 
 const PID_MARK = 'BENCHSUITE_REMOTE_PID=';
 
+/** Addresses (as formatSshUrl prints them) whose host key must already be known: StrictHostKeyChecking=yes (fleet hosts). */
+export const STRICT_HOST_KEYS = new Set<string>();
+
 export class SshMachine implements Machine {
   readonly kind = 'ssh' as const;
   readonly address: string;
@@ -42,7 +45,7 @@ export class SshMachine implements Machine {
       'ssh',
       '-p', String(this.addr.port),
       '-o', 'BatchMode=yes',
-      '-o', `StrictHostKeyChecking=${o.strictHostKeyChecking ?? 'accept-new'}`,
+      '-o', `StrictHostKeyChecking=${STRICT_HOST_KEYS.has(this.address) ? 'yes' : (o.strictHostKeyChecking ?? 'accept-new')}`,
       '-o', `ConnectTimeout=${o.connectTimeoutSec ?? 10}`,
       '-o', 'ServerAliveInterval=5',
       '-o', 'ServerAliveCountMax=3',

@@ -26,6 +26,7 @@ import {
   recipeId,
 } from './recipe.js';
 import type { VmPaths } from './settings.js';
+import { EXPECTED_BUILD_MS, EXPECTED_DEBOOTSTRAP_MS } from './settings.js';
 
 export interface ImageManifest {
   recipe: string;
@@ -229,8 +230,15 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
       stepsMs[name] = Math.round(performance.now() - t0);
     }
   };
+  // The ETA: the previous build's own step times where one is cached (an outdated image), else the
+  // times measured on the machine benchsuite is developed on.
+  const previous = (await readManifest(paths).catch(() => undefined))?.stepsMs;
+  const expectDebootstrapMs = previous?.debootstrap ?? EXPECTED_DEBOOTSTRAP_MS;
+  const expectTotalMs = previous ? Object.values(previous).reduce((a, b) => a + b, 0) : EXPECTED_BUILD_MS;
   try {
-    step(`building the guest image (Debian ${SUITE}, ${GUEST_PACKAGES.length} packages) in ${tmp}`);
+    step(
+      `building the guest image (Debian ${SUITE}, ${GUEST_PACKAGES.length} packages) in ${tmp}; expected ~${Math.round(expectTotalMs / 60_000)} min (${previous ? "the previous build's time" : 'measured on a 2-core machine'}), cached after`,
+    );
     await timed('keys', async () => {
       for (const [file, comment] of [
         ['id_ed25519', 'benchsuite-vm-root'],
@@ -254,6 +262,7 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
           signal,
         }),
         20_000,
+        expectDebootstrapMs,
       ),
     );
     const stray = await killProcessesRootedIn(rootfs);

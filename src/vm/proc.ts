@@ -126,10 +126,25 @@ export function stepLogger(log: (line: string) => void): { step: (msg: string) =
   };
 }
 
-/** Run `work`, logging "still …" every `everyMs` while it lasts. */
-export async function withTicker<T>(log: (msg: string) => void, what: string, work: Promise<T>, everyMs = 15_000): Promise<T> {
+/**
+ * The ETA part of a progress line: "about 40 s left of ~300 s expected", or, past the expectation,
+ * "longer than the ~300 s expected". Empty without an expectation.
+ */
+export function etaText(elapsedMs: number, expectedMs?: number): string {
+  if (!expectedMs || !(expectedMs > 0)) return '';
+  const expected = Math.round(expectedMs / 1000);
+  const left = Math.round((expectedMs - elapsedMs) / 1000);
+  return left > 0 ? `about ${left} s left of ~${expected} s expected` : `longer than the ~${expected} s expected`;
+}
+
+/** Run `work`, logging "still …" (with an ETA when `expectedMs` is known) every `everyMs` while it lasts. */
+export async function withTicker<T>(log: (msg: string) => void, what: string, work: Promise<T>, everyMs = 15_000, expectedMs?: number): Promise<T> {
   const started = Date.now();
-  const t = setInterval(() => log(`… still ${what} (${Math.round((Date.now() - started) / 1000)} s)`), everyMs);
+  const t = setInterval(() => {
+    const elapsed = Date.now() - started;
+    const eta = etaText(elapsed, expectedMs);
+    log(`… still ${what} (${Math.round(elapsed / 1000)} s${eta ? `; ${eta}` : ''})`);
+  }, everyMs);
   try {
     return await work;
   } finally {

@@ -2,7 +2,8 @@
  * Booting the guest: the qemu command line, the accelerator decision (KVM only when it is usable
  * and the guest really boots with it; otherwise TCG), starting qemu detached, and its QMP socket.
  */
-import { openSync, closeSync, existsSync, readFileSync } from 'node:fs';
+import { openSync, closeSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
 import { runProcess } from '../targets/process.js';
@@ -219,4 +220,53 @@ export function qmpExecute(socketPath: string, command: string, timeoutMs = 5000
       }
     });
   });
+}
+
+/**
+ * Does this host run guests with KVM? Decided by trying (a guest booted with `-accel kvm`), and kept
+ * until the next boot: the verdict is keyed by the kernel's boot_id, which changes at every boot, so a
+ * BIOS switch, a module load or a kernel update is noticed after a reboot and never before.
+ */
+export interface KvmVerdict {
+  /** /proc/sys/kernel/random/boot_id when the verdict was reached. */
+  bootId: string;
+  kvm: boolean;
+  reason: string;
+  checkedAt: string;
+}
+
+export const BOOT_ID_FILE = '/proc/sys/kernel/random/boot_id';
+
+export function currentBootId(file = BOOT_ID_FILE): string | undefined {
+  try {
+    const id = readFileSync(file, 'utf8').trim();
+    return /^[0-9a-f-]{16,64}$/i.test(id) ? id : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The cached verdict, when it was reached during this boot; anything else (other boot, unreadable) is ignored. */
+export function readKvmVerdict(file: string, bootId: string | undefined): KvmVerdict | undefined {
+  if (!bootId) return undefined;
+  try {
+    const v = JSON.parse(readFileSync(file, 'utf8')) as Partial<KvmVerdict>;
+    if (v.bootId !== bootId || typeof v.kvm !== 'boolean' || typeof v.reason !== 'string' || typeof v.checkedAt !== 'string') return undefined;
+    return v as KvmVerdict;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Write atomically; a cache that cannot be written only costs a new try next time. */
+export function writeKvmVerdict(file: string, verdict: KvmVerdict): boolean {
+  try {
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    const tmp = `${file}.tmp-${process.pid}`;
+    writeFileSync(tmp, `${JSON.stringify(verdict, null, 1)}\n`, { mode: 0o644 });
+    renameSync(tmp, file);
+    return true;
+  } catch {
+    return false;
+  }
 }

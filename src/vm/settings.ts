@@ -6,6 +6,15 @@ import { homedir, totalmem, cpus as hostCpus } from 'node:os';
 import { join } from 'node:path';
 
 export type Accelerator = 'kvm' | 'tcg';
+
+/**
+ * How long the first guest build takes (debootstrap, kernel, disk image): measured 626–694 s on the
+ * 2-core machine benchsuite is developed on. README, docs/vm.md and `vm up --help` quote this one figure.
+ */
+export const FIRST_BUILD_TIME = 'about 10–12 minutes';
+/** Expected durations for the first build's progress ETA (the same measurements, split: debootstrap is most of it). */
+export const EXPECTED_BUILD_MS = 660_000;
+export const EXPECTED_DEBOOTSTRAP_MS = 560_000;
 export type AccelChoice = 'auto' | Accelerator;
 
 /**
@@ -125,6 +134,8 @@ export interface VmPaths {
   pidFile: string;
   serialLog: string;
   qmpSocket: string;
+  /** Does this host run guests with KVM? The verdict of the last try, valid until the next boot (`host: auto`). */
+  kvmVerdict: string;
 }
 
 export function vmPaths(cacheDir: string = defaultCacheDir()): VmPaths {
@@ -144,5 +155,6 @@ export function vmPaths(cacheDir: string = defaultCacheDir()): VmPaths {
     pidFile: join(cacheDir, 'qemu.pid'),
     serialLog: join(cacheDir, 'serial.log'),
     qmpSocket: join(cacheDir, 'qmp.sock'),
+    kvmVerdict: join(cacheDir, 'kvm-verdict.json'),
   };
 }

@@ -99,9 +99,11 @@ export function runResults(targets: TargetRecord[], baseline = targets[0]!.id): 
   const scenario = scenarioSchema.parse({
     name: 'posture-test',
     baseline,
-    targets: Object.fromEntries(targets.map((t) => [t.id, { label: t.label, host: 'local', ...(t.kind === 'docker' ? { container: {} } : {}) }])),
+    targets: Object.fromEntries(targets.map((t, i) => [t.id, { label: `Target ${i}`, host: 'local', ...(t.kind === 'docker' ? { container: {} } : {}) }])),
     workloads: { dd: { kind: 'dd' }, ab: { kind: 'ab' } },
   });
+  // Labels as recorded (a results file may hold any text; the scenario schema would refuse markup in one).
+  for (const t of targets) if (scenario.targets[t.id]) scenario.targets[t.id]!.label = t.label;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'benchsuite', version: 'test' },

@@ -117,3 +117,46 @@ describe('adaptive sampling decision', () => {
     ).toThrow(RangeError);
   });
 });
+
+describe('adaptive sampling always terminates (issue 11)', () => {
+  const noisy = (n: number): number[] => alternating(100, 0.2, n);
+  for (const k of [0, 1, 2]) {
+    it(`a candidate with ${k} value(s) cannot keep the baseline sampling past max`, () => {
+      const d = decideSampling({ baseline: 'bare', samples: { bare: noisy(30), kvm: noisy(k) } });
+      expect(d.done).toBe(true);
+      expect(d.reason).toBe('max-reached');
+      expect(d.precisionMet).toBe(false);
+      expect(d.n).toBe(k);
+      expect(d.nMax).toBe(30);
+      expect(d.projectedRemaining).toBe(0);
+    });
+  }
+
+  it('a baseline with no values does not block either', () => {
+    const d = decideSampling({ baseline: 'bare', samples: { bare: [], kvm: noisy(30) } });
+    expect(d.reason).toBe('max-reached');
+  });
+
+  it('below max it continues, and projects no further than max − nMax', () => {
+    const d = decideSampling({ baseline: 'bare', samples: { bare: noisy(28), kvm: noisy(1) } });
+    expect(d.done).toBe(false);
+    expect(d.projectedRemaining).toBeLessThanOrEqual(2);
+    expect(d.projectedRemaining).toBeGreaterThanOrEqual(1);
+    const at29 = decideSampling({ baseline: 'bare', samples: { bare: noisy(29), kvm: noisy(29) } });
+    expect(at29.done).toBe(false);
+    expect(at29.projectedRemaining).toBe(1);
+  });
+
+  it('precision needs every target at min: a precise baseline with a starved candidate is not "met"', () => {
+    const d = decideSampling({ baseline: 'bare', samples: { bare: alternating(100, 0.001, 10), kvm: [95] } });
+    expect(d.precisionMet).toBe(false);
+    expect(d.reason).toBe('continue');
+  });
+
+  it('a constant quantized metric never looks precise when its resolution is known', () => {
+    const ones = Array.from({ length: 10 }, () => 1);
+    expect(decideSampling({ baseline: 'bare', samples: { bare: ones } }).precisionMet).toBe(true);
+    const d = decideSampling({ baseline: 'bare', samples: { bare: ones }, resolution: 1 });
+    expect(d.precisionMet).toBe(false);
+  });
+});

@@ -42,18 +42,19 @@ describe('compare: basic fields', () => {
     expect(Number.isFinite(c.ratio)).toBe(true);
   });
 
-  it('zero variance on both sides gives a point interval, no NaN', () => {
+  it('zero variance on both sides: no interval without a resolution (issue 11), an interval with one', () => {
     const c = compare([10, 10, 10], [11, 11, 11], { tolerancePct: 5, higherIsBetter: false });
-    expect(c.ci!.low).toBeCloseTo(10, 12);
-    expect(c.ci!.high).toBeCloseTo(10, 12);
-    expect(c.df).toBe(4);
-    expect(c.pValue).toBe(0);
-    expect(c.tStatistic).toBe(Infinity);
-    expect(c.verdict).toBe('fail');
+    expect(c.ci).toBeNull();
+    expect(c.ciNullReason).toBe('no-variation');
+    expect(c.pValue).toBeNull();
+    expect(c.verdict).toBe('inconclusive');
     const same = compare([10, 10, 10], [10, 10, 10]);
-    expect(same.ci).toEqual({ low: 0, high: 0 });
-    expect(same.pValue).toBe(1);
+    expect(same.ci).toBeNull();
     expect(same.overheadPct).toBe(0);
+    const q = compare([10, 10, 10], [11, 11, 11], { tolerancePct: 5, higherIsBetter: false, resolution: 0.01 });
+    expect(q.ci!.low).toBeLessThan(10);
+    expect(q.ci!.high).toBeGreaterThan(10);
+    expect(q.verdict).toBe('fail');
   });
 
   it('zero variance on one side: df = n − 1 of the other group, half-width t·s/√n relative to the mean', () => {

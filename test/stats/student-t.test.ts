@@ -1,4 +1,3 @@
-import jstat from 'jstat';
 import { describe, expect, it } from 'vitest';
 import {
   studentTCdf,
@@ -17,7 +16,6 @@ import {
   normalSf,
 } from '../../src/stats/special.js';
 
-const { jStat } = jstat;
 
 function relErr(actual: number, expected: number): number {
   return Math.abs(actual - expected) / Math.abs(expected);
@@ -75,10 +73,8 @@ describe('Student t quantile at real-valued df', () => {
     expect(relErr(studentTQuantile(0.975, Infinity), 1.959963984540054)).toBeLessThan(1e-14);
   });
 
-  it('is far more accurate than jstat.studentt.inv (which stays within ~1e-7)', () => {
+  it('is accurate to 1e-13 at fractional df (jstat.studentt.inv, measured at ~1e-7 here, is why it is hand-written)', () => {
     const [p, df, expected] = [0.975, 11.743075677865162, 2.1841116120032957];
-    const fromJstat = jStat.studentt.inv(p, df);
-    expect(relErr(fromJstat, expected)).toBeLessThan(1e-6);
     expect(relErr(studentTQuantile(p, df), expected)).toBeLessThan(1e-13);
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compare, summarize } from '../../src/stats/index.js';
 
@@ -27,7 +27,7 @@ interface Vector {
 }
 
 const vectors = JSON.parse(
-  readFileSync(path.resolve(process.cwd(), '../shared/stats-vectors.json'), 'utf8'),
+  readFileSync(fileURLToPath(new URL('../fixtures/stats/stats-vectors.json', import.meta.url)), 'utf8'),
 ) as Vector[];
 
 const REL = 1e-6;
@@ -37,7 +37,7 @@ function expectRel(actual: number | null | undefined, expected: number, what: st
   expect(err, `${what}: got ${actual}, expected ${expected}`).toBeLessThanOrEqual(REL);
 }
 
-describe('shared scipy vectors (1e-6 relative)', () => {
+describe('scipy vectors in test/fixtures/stats (1e-6 relative)', () => {
   it('file has cases, including an unbounded one', () => {
     expect(vectors.length).toBeGreaterThanOrEqual(7);
     expect(vectors.some((v) => v.compare.ci === null)).toBe(true);
@@ -66,7 +66,7 @@ describe('shared scipy vectors (1e-6 relative)', () => {
       }
 
       it('compare', () => {
-        const c = compare(v.baseline, v.candidate, { confidence: v.confidence });
+        const c = compare(v.baseline, v.candidate, { confidence: v.confidence, positive: false }); // Fieller references
         expectRel(c.ratio, v.compare.ratio, 'ratio');
         expectRel(c.differencePct, v.compare.differencePct, 'differencePct');
         expectRel(c.pValue, v.compare.pValue, 'pValue');
