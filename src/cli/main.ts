@@ -62,6 +62,7 @@ interface RunFlags {
   seed?: number;
   resume?: string;
   reports: boolean;
+  keepVm?: boolean;
   style: ReportStyle;
 }
 
@@ -82,11 +83,19 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
 }
 
 async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv: string[]): Promise<number> {
-  // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
-  const resultsDir = ensureOutputDir(flags.resultsDir, '--results-dir');
-  if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+  const outputDirs = (): string => {
+    // Checked before anything runs: a directory that cannot be created is an input error (exit 2).
+    const dir = ensureOutputDir(flags.resultsDir, '--results-dir');
+    if (flags.reports) ensureOutputDir(flags.reportsDir, '--reports-dir');
+    return dir;
+  };
   const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
-  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
+  if (isFleetRun(fleet)) {
+    outputDirs();
+    return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
+  }
+  // Read-only until the scenario is validated: invalid input writes nothing, not even an empty directory.
+  let resultsDir = resolve(flags.resultsDir);
   let resume;
   let scenario: Scenario;
   let file: string | undefined;
@@ -110,6 +119,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
     if (!scenarioArg) throw new InputError('name a scenario (benchsuite list shows them), or --resume <runId>');
     ({ scenario, file } = await scenarioFromCli(scenarioArg, flags));
   }
+  resultsDir = outputDirs();
   const progress = createProgress(process.stderr);
   // Leftovers of killed runs on this host: warn, never remove silently.
   const left = await findLeftovers(new LocalMachine(), scenario.scratchRoot).catch(() => undefined);
@@ -146,6 +156,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       progress,
       resume,
       seed: flags.seed,
+      keepVm: flags.keepVm,
     });
     process.stdout.write(`\n${flags.style === 'brief' ? renderBriefMarkdown(results) : renderTerminalTable(results)}\n`);
     process.stdout.write(`results: ${resultsPath(resultsDir, results.runId)}\n`);
@@ -213,6 +224,7 @@ export function buildProgram(argv: string[]): Command {
     .option('--forks <n>', 'with --inventory: hosts run at the same time (default 5)', positiveInt('--forks'))
     .option('--known-hosts <file>', "with --inventory: known_hosts to check host keys against (default: the user's); keys are never accepted blindly")
     .option('--group-by <field>', 'with --inventory: a pooled row per inventory group (group, group:<parent>) or fingerprint field (cpuModel, kernelRelease, …)')
+    .option('--keep-vm', 'leave the local guest running if this run boots it (default: shut it down at the end; a guest from `vm up` is always left running)')
     .action(async (scenario: string | undefined, flags: RunFlags) => {
       process.exitCode = await runCommand(scenario, flags, argv);
     });

@@ -172,12 +172,7 @@ function dockerFix(machine: Machine, r: ExecResult): string {
   const text = `${r.stderr}\n${r.stdout}`;
   if (r.exitCode === 127) return 'install Docker: apt-get install docker.io';
   if (/permission denied/i.test(text)) return 'run as root, or add the user to the docker group: usermod -aG docker "$USER" (then log in again)';
-  if (machine.kind === 'local') {
-    const dh = process.env.DOCKER_HOST;
-    if (dh) return `DOCKER_HOST=${dh} points at no running daemon: unset DOCKER_HOST, or ${DOCKERD_FIX}`;
-    return DOCKERD_FIX;
-  }
-  return `on ${machine.address}: systemctl start docker (or ${DOCKERD_FIX})`;
+  return machine.dockerStartHint();
 }
 
 async function checkTarget(
@@ -194,23 +189,10 @@ async function checkTarget(
   const needed = requirements([...new Set(Object.values(scenario.workloads).map((w) => w.kind))]);
   const container: ContainerSpec | undefined = spec.container;
 
-  // Reachability.
-  if (machine.kind === 'ssh') {
-    const r = await probe.exec(['true']);
-    const ok = r.exitCode === 0;
-    const port = /:(\d+)$/.exec(machine.address)?.[1];
-    const login = machine.address.replace(/^ssh:\/\//, '').replace(/:\d+$/, '');
-    add({
-      name: 'reachable',
-      ok,
-      required: true,
-      detail: ok ? `${machine.address} answers over SSH (${Math.round(r.durationMs)} ms)` : `${machine.address}: ${firstLine(r) || `exit ${r.exitCode}`}`,
-      fix: `check \`ssh -o BatchMode=yes${port ? ` -p ${port}` : ''} ${login} true\` works (install your key there: ssh-copy-id${port ? ` -p ${port}` : ''} ${login})`,
-    });
-    if (!ok) return checks; // nothing else can be checked there
-  } else {
-    add({ name: 'reachable', ok: true, required: true, detail: 'this host' });
-  }
+  // Reachability: each kind of machine knows how to check it and what to do when it fails.
+  const reach = await machine.doctorChecks({ timeoutMs: opts.timeoutMs, signal: opts.signal });
+  for (const c of reach) add(c);
+  if (reach.some((c) => !c.ok && c.required)) return checks; // nothing else can be checked there
 
   // Clients run on the machine, for host and container targets alike.
   for (const req of needed.filter((q) => q.where === 'client')) add(programCheck(req, await probe.exec(req.probe), machine.address));
@@ -261,7 +243,7 @@ async function checkTarget(
     } else if (image === DEFAULT_IMAGE) {
       // Built on this host from its own binaries (docker import), then `docker load`ed on a remote machine.
       const missing = IMAGE_BINARIES.filter((b) => !hasBinary(b));
-      const localDocker = machine.kind === 'local' ? v : await localProbe.exec(['docker', 'version', '--format', '{{.Server.Version}}']);
+      const localDocker = machine.isThisHost ? v : await localProbe.exec(['docker', 'version', '--format', '{{.Server.Version}}']);
       const localOk = localDocker.exitCode === 0 && localDocker.stdout.trim() !== '';
       const ok = missing.length === 0 && localOk && dockerOk;
       const why = [
@@ -274,7 +256,7 @@ async function checkTarget(
         ok,
         required: true,
         detail: ok
-          ? `${image} is not built yet; buildable here from this host's programs (\`benchsuite run\` builds it${machine.kind === 'ssh' ? ` and loads it on ${machine.address}` : ''})`
+          ? `${image} is not built yet; buildable here from this host's programs (\`benchsuite run\` builds it${machine.isThisHost ? '' : ` and loads it on ${machine.address}`})`
           : `${image} is absent and cannot be built: ${why.join('; ')}`,
         fix: missing.length
           ? `apt-get install ${imagePackagesFor(missing).join(' ')}, then benchsuite image build`
@@ -340,7 +322,7 @@ async function checkTarget(
   }
 
   // Clock skew of a remote machine against this one (timestamps in results and logs).
-  if (machine.kind === 'ssh') {
+  if (!machine.isThisHost) {
     const t0 = Date.now();
     const r = await machine.exec(['date', '+%s.%N'], { timeoutMs: opts.timeoutMs, signal: opts.signal }).catch(
       (e: Error): ExecResult => ({ argv: [], stdout: '', stderr: e.message, exitCode: 255, timedOut: false, aborted: false, durationMs: 0 }),

@@ -1,8 +1,9 @@
 /**
  * The environment fingerprint: what the workload saw (kernel, boot_id, CPU, memory, capabilities, seccomp,
  * LSM label, scratch filesystem…) and what its machine says (virtualization, Docker engine, container
- * settings). One code path for local, SSH and Docker targets: it only runs argv arrays through
- * `env.exec` (where the workload runs) and `target.machine.exec` (the host the target lives on).
+ * settings). One code path for every kind of target: it only runs argv arrays through `env.exec` (where the
+ * workload runs) and `target.machine.exec` (the host the target lives on); what differs by kind (a container's
+ * engine, its own view of the machine) comes from the target's FingerprintPlan.
  *
  * Cost: one `sh` running a fixed script that `cat`s every file with a separator line, parsed here; for
  * Docker targets also one such script on the machine, `docker info`, `docker network inspect bridge` and
@@ -12,7 +13,7 @@
 import { randomBytes } from 'node:crypto';
 import { isUnknown, type Fingerprint, type Known, type Unknown } from '../results/model.js';
 import type { ContainerSpec } from '../scenario/schema.js';
-import type { Environment, ExecResult, Machine, Target } from '../targets/types.js';
+import type { ExecOptions, ExecResult, Machine } from '../exec/types.js';
 import { decodeCapabilityMask, parseCapabilityMask } from './capabilities.js';
 import {
   blockDevicesFromFiles,
@@ -443,14 +444,14 @@ export function virtualizationFrom(
 }
 
 /** The scratch directory's mount and its block device's I/O scheduler. */
-export function scratchFrom(b: Known<Bundle>, mounts: Known<MountEntry[]>, scratchDir: string, kind: Target['kind'], schedulerFiles?: Known<Bundle>): Known<ScratchInfo> {
+export function scratchFrom(b: Known<Bundle>, mounts: Known<MountEntry[]>, scratchDir: string, view: FingerprintPlan['view'], schedulerFiles?: Known<Bundle>): Known<ScratchInfo> {
   if (isUnknown(mounts)) return mounts;
   const sec = isUnknown(b) ? undefined : b.sections.get('scratch');
   const resolved = sec && sec.status === 0 && sec.text.trim().startsWith('/') ? sec.text.trim() : scratchDir;
   const m = findMount(mounts, resolved);
   if (!m) return unknown(`no mount in /proc/self/mountinfo contains ${resolved}`);
   let storage: ScratchInfo['storage'] = 'host';
-  if (kind === 'docker') storage = m.fsType === 'overlay' && m.mountPoint === '/' ? 'overlay' : 'volume';
+  if (view === 'container') storage = m.fsType === 'overlay' && m.mountPoint === '/' ? 'overlay' : 'volume';
   const { blockDevice, scheduler } = schedulerFor(m, schedulerFiles ?? b, isUnknown(b) ? undefined : b);
   return {
     path: scratchDir,
@@ -527,9 +528,61 @@ function fromDockerInfo(info: ReturnType<typeof parseDockerInfo>, icc: Known<boo
   };
 }
 
+/** Where the fingerprint runs its commands: the workload's environment (an Environment satisfies it). */
+export interface FingerprintEnv {
+  exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
+  /** The container, when the environment is one and knows its id. */
+  readonly containerId?: string;
+}
+
+type WorkloadFacts = ReturnType<typeof workloadFactsFromBundle>;
+
+/** What a kind's probe gets when the fingerprint starts (its commands run alongside the common ones). */
+export interface ProbeStart {
+  machine: Machine;
+  env: FingerprintEnv;
+  /** The workload's own bundle and facts, when read. */
+  workload: Promise<{ bundle: Known<Bundle>; facts: WorkloadFacts }>;
+  /** Container settings as given in the scenario (a fallback where the engine cannot be asked). */
+  containerSpec?: ContainerSpec;
+  signal?: AbortSignal;
+}
+
+/** What a kind's probe gets to add its facts once the common ones are known. */
+export interface ProbeContext {
+  fp: CollectedFingerprint;
+  machine: Machine;
+  workloadBundle: Known<Bundle>;
+  workloadFacts: WorkloadFacts;
+  machineBundle: Known<Bundle>;
+  machineFacts: WorkloadFacts;
+  scratch: Known<ScratchInfo>;
+}
+
+/**
+ * How one kind of target is fingerprinted, supplied by the target (`Target.fingerprintPlan`), so this module
+ * holds no list of kinds: the common facts are read the same way everywhere, and a kind adds its own probe.
+ */
+export interface FingerprintPlan {
+  /**
+   * `machine`: the workload sees the machine itself (bare metal, a VM's userland).
+   * `container`: the workload's view is not the machine's: the machine's own view is read too, and the scratch
+   * directory is either the container's writable layer (overlay) or a volume.
+   */
+  view: 'machine' | 'container';
+  /** Kind-specific probes: started with the common ones; the function they return adds their facts. */
+  probe?: (start: ProbeStart) => (ctx: ProbeContext) => Promise<void>;
+}
+
+/** The part of a target the fingerprint needs (a Target satisfies it). */
+export interface FingerprintSubject {
+  readonly machine: Machine;
+  fingerprintPlan?(env: FingerprintEnv): FingerprintPlan;
+}
+
 export interface CollectArgs {
-  target: Target;
-  env: Environment;
+  target: FingerprintSubject;
+  env: FingerprintEnv;
   /** The scratch directory as the workload sees it (env.scratchDir). */
   scratchDir: string;
   containerSpec?: ContainerSpec;
@@ -539,47 +592,21 @@ export interface CollectArgs {
 export async function collectFingerprint(args: CollectArgs): Promise<Fingerprint> {
   const started = performance.now();
   const { target, env, scratchDir, containerSpec, signal } = args;
-  const isDocker = target.kind === 'docker';
+  const plan: FingerprintPlan = target.fingerprintPlan?.(env) ?? { view: 'machine' };
+  const inContainer = plan.view === 'container';
   const machine = target.machine;
 
-  // The workload's view; for a host target the machine is the workload's environment, so detect-virt runs there too.
-  const workloadP = readBundle((a) => env.exec(a, { timeoutMs: 30_000, signal }), scratchDir, !isDocker, 'in the workload environment');
-  const machineP = isDocker
-    ? readBundle((a) => machine.exec(a, { timeoutMs: 30_000, signal }), '/', true, `on ${machine.address}`)
-    : undefined;
-  const infoP = isDocker ? machineJson(machine, ['docker', 'info', '--format', '{{json .}}'], parseDockerInfo, signal) : undefined;
-  const iccP = isDocker ? machineJson(machine, ['docker', 'network', 'inspect', 'bridge'], parseBridgeIcc, signal) : undefined;
+  // The workload's view; when the workload sees the machine itself, detect-virt runs there too.
+  const workloadP = readBundle((a) => env.exec(a, { timeoutMs: 30_000, signal }), scratchDir, !inContainer, 'in the workload environment');
+  const machineP = inContainer ? readBundle((a) => machine.exec(a, { timeoutMs: 30_000, signal }), '/', true, `on ${machine.address}`) : undefined;
+  const workload = workloadP.then((bundle) => ({ bundle, facts: workloadFactsFromBundle(bundle) }));
+  const finish = plan.probe?.({ machine, env, workload, containerSpec, signal });
 
-  // Container id: from the environment when it exposes one (then inspect starts right away), else from the
-  // mounts Docker makes for /etc/hostname, /etc/hosts and /etc/resolv.conf, else from cgroup paths.
-  const exposed: unknown = env.containerId;
-  const inspect = (id: string): Promise<Known<ContainerInspect>> =>
-    machineJson(machine, ['docker', 'inspect', '--type', 'container', id], parseContainerInspect, signal);
-  let containerId: Known<string> | undefined;
-  let inspectP: Promise<Known<ContainerInspect>> | undefined;
-  if (isDocker && typeof exposed === 'string' && exposed) {
-    containerId = exposed;
-    inspectP = inspect(exposed);
-  }
-
-  const wb = await workloadP;
-  const w = workloadFactsFromBundle(wb);
-
-  if (isDocker && !inspectP) {
-    let id: string | undefined;
-    if (!isUnknown(w.mounts)) id = containerIdFromMountinfo(w.mounts);
-    if (!id) {
-      const cg = fileText(wb, '/proc/self/cgroup');
-      if (!isUnknown(cg)) id = containerIdFromCgroup(cg);
-    }
-    containerId = known(id, "the environment exposes no container id, and none appears in the workload's mountinfo or cgroup paths");
-    inspectP = id ? inspect(id) : Promise.resolve(unknown((containerId as Unknown).reason));
-  }
-
+  const { bundle: wb, facts: w } = await workload;
   const mb = machineP ? await machineP : wb;
   const mf = machineP ? workloadFactsFromBundle(mb) : w;
   const virt = virtualizationFrom(mb, mf.cpu.hypervisorFlag, mf.dmi.sysVendor, mf.dmi.productName);
-  const scratch = scratchFrom(wb, w.mounts, scratchDir, target.kind, machineP ? mb : undefined);
+  const scratch = scratchFrom(wb, w.mounts, scratchDir, plan.view, machineP ? mb : undefined);
 
   const fp: CollectedFingerprint = {
     hostname: w.hostname,
@@ -604,52 +631,83 @@ export async function collectFingerprint(args: CollectArgs): Promise<Fingerprint
     scratch,
     security: w.security,
   };
-
-  if (isDocker) {
-    fp.machineKernel = { hostname: mf.hostname, kernelRelease: mf.kernelRelease, bootId: mf.bootId };
-    const info = await infoP!;
-    const icc = await iccP!;
-    const engine: Known<DockerEngine> = isUnknown(info) ? info : fromDockerInfo(info, icc);
-    fp.docker = engine;
-    fp.dockerVersion = isUnknown(engine) ? engine : engine.serverVersion;
-
-    // Overlay scratch: the layer lives under Docker's data root on the machine; its filesystem and scheduler matter.
-    if (!isUnknown(scratch) && scratch.storage === 'overlay') {
-      if (isUnknown(engine) || isUnknown(engine.rootDir)) scratch.backing = unknown(`Docker's data root is unknown (${isUnknown(engine) ? engine.reason : (engine.rootDir as Unknown).reason})`);
-      else if (isUnknown(mf.mounts)) scratch.backing = mf.mounts;
-      else {
-        const root = engine.rootDir;
-        const bm = findMount(mf.mounts, root);
-        if (!bm) scratch.backing = unknown(`no mount on ${machine.address} contains ${root}`);
-        else {
-          const s = schedulerFor(bm, mb);
-          scratch.backing = { path: root, mountPoint: bm.mountPoint, fsType: bm.fsType, device: bm.device, mountOptions: bm.mountOptions, ...s };
-        }
-      }
-    }
-
-    const inspect = await inspectP!;
-    const ins = <T>(f: (i: Exclude<typeof inspect, Unknown>) => T): Known<T> => (isUnknown(inspect) ? inspect : f(inspect));
-    let networkMode: Known<string> = ins((i) => i.networkMode);
-    if (isUnknown(networkMode) && containerSpec) networkMode = containerSpec.network; // from the scenario, as run
-    let storage: Known<'overlay' | 'volume'>;
-    if (!isUnknown(scratch)) storage = scratch.storage === 'overlay' ? 'overlay' : 'volume';
-    else if (containerSpec) storage = containerSpec.storage;
-    else storage = unknown(scratch.reason);
-    fp.container = {
-      id: containerId!,
-      privileged: ins((i) => i.privileged),
-      networkMode,
-      storage,
-      appArmorProfile: ins((i) => i.appArmorProfile),
-      securityOpt: ins((i) => i.securityOpt),
-      capAdd: ins((i) => i.capAdd),
-      capDrop: ins((i) => i.capDrop),
-      usernsMode: ins((i) => i.usernsMode),
-      readonlyRootfs: ins((i) => i.readonlyRootfs),
-      user: ins((i) => i.user),
-    };
-  }
+  if (inContainer) fp.machineKernel = { hostname: mf.hostname, kernelRelease: mf.kernelRelease, bootId: mf.bootId };
+  await finish?.({ fp, machine, workloadBundle: wb, workloadFacts: w, machineBundle: mb, machineFacts: mf, scratch });
   fp.collectMs = Math.round(performance.now() - started);
   return fp;
+}
+
+/**
+ * The Docker engine and container probe (docker info, the default bridge's ICC, docker inspect), for container
+ * targets run by Docker: the Docker target kind puts it in its plan.
+ */
+export function dockerContainerProbe(settings?: ContainerSpec): NonNullable<FingerprintPlan['probe']> {
+  return ({ machine, env, workload, containerSpec: fromScenario, signal }) => {
+    const containerSpec = fromScenario ?? settings;
+    const infoP = machineJson(machine, ['docker', 'info', '--format', '{{json .}}'], parseDockerInfo, signal);
+    const iccP = machineJson(machine, ['docker', 'network', 'inspect', 'bridge'], parseBridgeIcc, signal);
+    // Container id: from the environment when it exposes one (then inspect starts right away), else from the
+    // mounts Docker makes for /etc/hostname, /etc/hosts and /etc/resolv.conf, else from cgroup paths.
+    const inspect = (id: string): Promise<Known<ContainerInspect>> =>
+      machineJson(machine, ['docker', 'inspect', '--type', 'container', id], parseContainerInspect, signal);
+    const exposed: unknown = env.containerId;
+    const idAndInspect: Promise<{ containerId: Known<string>; inspect: Known<ContainerInspect> }> =
+      typeof exposed === 'string' && exposed
+        ? inspect(exposed).then((i) => ({ containerId: exposed, inspect: i }))
+        : workload.then(async ({ bundle: wb, facts: w }) => {
+            let id: string | undefined;
+            if (!isUnknown(w.mounts)) id = containerIdFromMountinfo(w.mounts);
+            if (!id) {
+              const cg = fileText(wb, '/proc/self/cgroup');
+              if (!isUnknown(cg)) id = containerIdFromCgroup(cg);
+            }
+            const containerId = known(id, "the environment exposes no container id, and none appears in the workload's mountinfo or cgroup paths");
+            return { containerId, inspect: id ? await inspect(id) : unknown((containerId as Unknown).reason) };
+          });
+
+    return async ({ fp, machine, machineBundle: mb, machineFacts: mf, scratch }) => {
+      const info = await infoP;
+      const icc = await iccP;
+      const engine: Known<DockerEngine> = isUnknown(info) ? info : fromDockerInfo(info, icc);
+      fp.docker = engine;
+      fp.dockerVersion = isUnknown(engine) ? engine : engine.serverVersion;
+
+      // Overlay scratch: the layer lives under Docker's data root on the machine; its filesystem and scheduler matter.
+      if (!isUnknown(scratch) && scratch.storage === 'overlay') {
+        if (isUnknown(engine) || isUnknown(engine.rootDir)) scratch.backing = unknown(`Docker's data root is unknown (${isUnknown(engine) ? engine.reason : (engine.rootDir as Unknown).reason})`);
+        else if (isUnknown(mf.mounts)) scratch.backing = mf.mounts;
+        else {
+          const root = engine.rootDir;
+          const bm = findMount(mf.mounts, root);
+          if (!bm) scratch.backing = unknown(`no mount on ${machine.address} contains ${root}`);
+          else {
+            const s = schedulerFor(bm, mb);
+            scratch.backing = { path: root, mountPoint: bm.mountPoint, fsType: bm.fsType, device: bm.device, mountOptions: bm.mountOptions, ...s };
+          }
+        }
+      }
+
+      const { containerId, inspect } = await idAndInspect;
+      const ins = <T>(f: (i: Exclude<typeof inspect, Unknown>) => T): Known<T> => (isUnknown(inspect) ? inspect : f(inspect));
+      let networkMode: Known<string> = ins((i) => i.networkMode);
+      if (isUnknown(networkMode) && containerSpec) networkMode = containerSpec.network; // from the scenario, as run
+      let storage: Known<'overlay' | 'volume'>;
+      if (!isUnknown(scratch)) storage = scratch.storage === 'overlay' ? 'overlay' : 'volume';
+      else if (containerSpec) storage = containerSpec.storage;
+      else storage = unknown(scratch.reason);
+      fp.container = {
+        id: containerId,
+        privileged: ins((i) => i.privileged),
+        networkMode,
+        storage,
+        appArmorProfile: ins((i) => i.appArmorProfile),
+        securityOpt: ins((i) => i.securityOpt),
+        capAdd: ins((i) => i.capAdd),
+        capDrop: ins((i) => i.capDrop),
+        usernsMode: ins((i) => i.usernsMode),
+        readonlyRootfs: ins((i) => i.readonlyRootfs),
+        user: ins((i) => i.user),
+      };
+    };
+  };
 }

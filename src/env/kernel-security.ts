@@ -7,6 +7,14 @@
  */
 import { isUnknown, type RunResults, type TargetRecord } from '../results/model.js';
 
+/**
+ * Did the target's workload run in a container? Judged from what the run recorded (the container's settings or
+ * its facts), not from the name of the target's kind, so any container runtime that records them counts.
+ */
+export function ranInContainer(t: TargetRecord): boolean {
+  return t.container !== undefined || (t.fingerprint as { container?: unknown }).container !== undefined;
+}
+
 export interface KernelSecurity {
   value: 'Shared' | 'Isolated' | 'Unknown';
   /** e.g. "kvm" when isolated by a VM; "tcg" for a QEMU guest without hardware acceleration. */
@@ -58,7 +66,7 @@ export function compareKernels(base: TargetRecord, cand: TargetRecord): KernelSe
 
   if (a === b) {
     const how =
-      cand.kind === 'docker'
+      ranInContainer(cand)
         ? 'the container runs on its host\'s kernel, so a kernel exploit from inside it reaches the host'
         : 'both run directly on the same kernel';
     return { value: 'Shared', reason: `same kernel boot_id ${short(a)} seen by both workloads: ${how}` };

@@ -11,7 +11,7 @@
 import { ranAs } from './what-ran.js';
 import { isUnknown, type RunResults, type TargetRecord } from '../results/model.js';
 import { CAPABILITY_NAMES, DOCKER_DEFAULT_CAPABILITIES, sortCapabilities } from './capabilities.js';
-import { compareKernels, formatKernelSecurity } from './kernel-security.js';
+import { compareKernels, formatKernelSecurity, ranInContainer } from './kernel-security.js';
 import { lsmLabelConfines } from './parse.js';
 
 export interface Lint {
@@ -111,7 +111,7 @@ function onDefaultBridge(mode: string): boolean {
 // Lints.
 
 export function postureLints(t: TargetRecord): Lint[] {
-  if (t.kind !== 'docker') return [];
+  if (!ranInContainer(t)) return [];
   const p = postureOf(t);
   const lints: Lint[] = [];
   const warn = (message: string, reason: string): void => void lints.push({ target: t.id, severity: 'warn', message, reason });
@@ -253,16 +253,16 @@ function rowsFor(results: RunResults, t: TargetRecord): Row[] {
   const user = p.uid.ok ? `uid ${p.uid.value}${p.gid.ok ? ` gid ${p.gid.value}` : ''}${p.uid.value === 0 ? ' (root)' : ''}` : `unknown (${p.uid.reason})`;
   rows.push({ name: 'User', value: user + (p.userns.ok && p.userns.value ? ', user namespace remapped' : '') });
   rows.push({ name: 'Effective capabilities', value: capsText(p) });
-  if (t.kind === 'docker') rows.push({ name: 'Privileged', value: describe(p.privileged, (v) => (v ? 'yes' : 'no')) });
+  if (ranInContainer(t)) rows.push({ name: 'Privileged', value: describe(p.privileged, (v) => (v ? 'yes' : 'no')) });
   rows.push({
     name: 'Seccomp',
     value: describe(p.seccomp, (v) => (v === 'filter' && p.seccompFilters.ok ? `filter (${p.seccompFilters.value} filter${p.seccompFilters.value === 1 ? '' : 's'})` : v)),
   });
   const lsm = p.lsmLabel.ok ? p.lsmLabel.value : `none (${p.lsmLabel.reason})`;
-  const aaProfile = t.kind === 'docker' && p.appArmorProfile.ok && p.appArmorProfile.value ? `; Docker profile ${p.appArmorProfile.value}` : '';
+  const aaProfile = ranInContainer(t) && p.appArmorProfile.ok && p.appArmorProfile.value ? `; Docker profile ${p.appArmorProfile.value}` : '';
   rows.push({ name: 'AppArmor / LSM', value: lsm + aaProfile });
   rows.push({ name: 'NoNewPrivs', value: describe(p.noNewPrivs, (v) => (v ? 'yes' : 'no')) });
-  if (t.kind === 'docker') {
+  if (ranInContainer(t)) {
     rows.push({ name: 'Network', value: describe(p.networkMode, (v) => (onDefaultBridge(v) ? `${v} (Docker's default bridge)` : v)) });
     const hostNet = p.networkMode.ok && p.networkMode.value === 'host' ? ' (does not apply: host network)' : '';
     rows.push({ name: 'Inter-container traffic (ICC)', value: describe(p.icc, (v) => (v ? 'enabled on the default bridge' : 'disabled (--icc=false)') + hostNet) });
@@ -325,7 +325,7 @@ export function postureReport(results: RunResults): { markdown: string; html: st
   for (const t of targets) {
     const label = headingOf(results, t);
     const role = t.id === results.baseline ? 'baseline' : 'candidate';
-    const kind = t.kind === 'docker' ? `Docker container on ${t.host}` : `directly on ${t.host}`;
+    const kind = ranInContainer(t) ? `Docker container on ${t.host}` : `directly on ${t.host}`;
     const rows = rowsFor(results, t);
     const lints = postureLints(t);
     all.push(...lints);
@@ -334,7 +334,7 @@ export function postureReport(results: RunResults): { markdown: string; html: st
     md.push('| Property | Value |', '|---|---|');
     for (const r of rows) md.push(`| ${mdCell(r.name)} | ${mdCell(r.value)} |`);
     md.push('');
-    if (t.kind === 'docker') {
+    if (ranInContainer(t)) {
       if (lints.length === 0) md.push('No findings.', '');
       for (const l of lints) md.push(`- **${l.severity}**: ${mdText(l.message)} — ${mdText(l.reason)}`);
       if (lints.length) md.push('');
@@ -348,7 +348,7 @@ export function postureReport(results: RunResults): { markdown: string; html: st
     html.push('<table class="posture-table"><tbody>');
     for (const r of rows) html.push(`<tr><th scope="row">${escapeHtml(r.name)}</th><td>${escapeHtml(r.value)}</td></tr>`);
     html.push('</tbody></table>');
-    if (t.kind === 'docker') {
+    if (ranInContainer(t)) {
       if (lints.length === 0) html.push('<p>No findings.</p>');
       else {
         html.push('<ul class="lints">');
@@ -441,7 +441,7 @@ export function environmentDifferences(results: RunResults): string[] {
     pair('I/O scheduler', sched(base), sched(cand), "the block device's scheduler orders and merges dd's writes");
 
     // Docker engine, when both run in containers.
-    if (base.kind === 'docker' && cand.kind === 'docker') {
+    if (ranInContainer(base) && ranInContainer(cand)) {
       pair('Docker storage driver', known(get(base, 'docker.storageDriver')), known(get(cand, 'docker.storageDriver')), 'the storage driver is on the write path of overlay storage');
       pair('Docker', known(base.fingerprint.dockerVersion), known(cand.fingerprint.dockerVersion), 'engine versions differ in networking and storage defaults');
       pair('cgroup driver', known(get(base, 'docker.cgroupDriver')), known(get(cand, 'docker.cgroupDriver')), 'the cgroup driver changes how resources are accounted');
@@ -462,13 +462,12 @@ export function environmentDifferences(results: RunResults): string[] {
       }
     }
 
-    // dd's settings as the samples recorded them.
-    for (const [wid, w] of Object.entries(results.scenario?.workloads ?? {})) {
-      if ((w as { kind?: string }).kind !== 'dd') continue;
+    // Write settings as the samples recorded them (workloads that record no sync mode or cache drop say nothing here).
+    for (const wid of Object.keys(results.scenario?.workloads ?? {})) {
       const a = sampleDetail(results, base.id, wid, 'sync');
       const b = sampleDetail(results, cand.id, wid, 'sync');
       if (a.length && b.length && a.join() !== b.join()) {
-        out.push(`${cl} ran ${wid} with dd sync mode ${b.join('/')}, the baseline ${bl} with ${a.join('/')}; the sync mode decides whether the page cache or the disk is measured.`);
+        out.push(`${cl} ran ${wid} with sync mode ${b.join('/')}, the baseline ${bl} with ${a.join('/')}; the sync mode decides whether the page cache or the disk is measured.`);
       }
       const da = sampleDetail(results, base.id, wid, 'droppedCaches');
       const db = sampleDetail(results, cand.id, wid, 'droppedCaches');

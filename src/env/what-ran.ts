@@ -8,6 +8,7 @@
  * Lives beside kernel-security.ts (both judge fingerprints); reads only the RunResults.
  */
 import type { RunResults, TargetRecord } from '../results/model.js';
+import { ranInContainer } from './kernel-security.js';
 
 export interface RanAs {
   /** The header to show instead of the scenario's label. */
@@ -52,7 +53,7 @@ export function ranAs(results: RunResults, id: string, declared: string): RanAs 
   if (id === results.baseline || !meantForKvm(results, id)) return undefined;
   const cand = results.targets.find((t) => t.id === id);
   if (!cand) return undefined;
-  const docker = cand.kind === 'docker';
+  const docker = ranInContainer(cand);
   const how = autoReason(cand);
   const why = (s: string): string => `${s}${how ? `; ${how}` : ''}.`;
   if (accelerator(cand) === 'tcg') {

@@ -11,9 +11,9 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
-import { runProcess } from '../targets/process.js';
-import { LocalMachine } from '../targets/local.js';
-import type { Machine } from '../targets/types.js';
+import { runProcess } from '../exec/process.js';
+import { LocalMachine } from '../exec/local.js';
+import type { Machine } from '../exec/types.js';
 import { requirements, workloadBinaries } from '../workloads/index.js';
 
 export { DEFAULT_IMAGE };
@@ -138,7 +138,7 @@ export async function ensureWorkloadImage(
   const { hash } = await imageContentHash();
   const thisHost = new LocalMachine();
   if ((await imageLabel(thisHost, DEFAULT_IMAGE)) !== hash) await buildWorkloadImage(log);
-  if (machine.kind === 'local') return;
+  if (machine.isThisHost) return;
   if ((await imageLabel(machine, DEFAULT_IMAGE)) === hash) return;
   log(`loading ${DEFAULT_IMAGE} into Docker on ${machine.address}`);
   const tarPath = join(tmpdir(), `benchsuite-image-${process.pid}.tar`);

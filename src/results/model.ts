@@ -156,6 +156,35 @@ export interface RunResults {
   comparisons: ComparisonRecord[];
   /** Human-readable notes (precision not met, retries, environment differences…). */
   notes: string[];
+  /** What each target's machine was doing just before sampling (src/env/load.ts); absent in older files. */
+  preflight?: PreflightRecord;
+}
+
+/** Load found on one machine before sampling: benchsuite's own guests and servers, and anything busy. */
+export interface MachineLoadRecord {
+  machine: string;
+  targets: string[];
+  cores: number | null;
+  loadAverage: [number, number, number] | null;
+  /** Percent of all CPUs busy over the probe's ~1 s window (/proc/stat). */
+  cpuBusyPct: number | null;
+  /** The busiest processes over the window (percent of one core). */
+  busy: { pid: number; name: string; cpuPct: number }[];
+  /** benchsuite's guests (qemu -name benchsuite-guest) running there. */
+  guests: { pid: number; accelerator: 'kvm' | 'tcg' | 'unknown'; cpuPct: number | null }[];
+  /** benchsuite's servers (nginx with a config in a run's scratch directory) running there. */
+  servers: { pid: number; args: string }[];
+  quiet: boolean;
+  warnings: string[];
+  /** Why the survey could not run. */
+  error?: string;
+}
+
+export interface PreflightRecord {
+  surveyedAt: string;
+  machines: MachineLoadRecord[];
+  /** benchsuite's local guest, when it runs as the run starts or the run boots it. */
+  guest?: { pid: number; accelerator: string; sshUrl: string; startedAt: string; startedBy: 'this run' | 'an earlier command'; keptAfterRun?: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@
  */
 import { InputError } from '../scenario/errors.js';
 import { scratchRootProblem } from '../scenario/validate.js';
-import { RUN_LABEL } from '../targets/docker.js';
+import { findRunContainers, removeContainers } from '../targets/docker.js';
 import type { Machine } from '../targets/types.js';
 import { quoteValue } from '../util/quote.js';
 import { RUN_ID_PATTERN } from '../util/run-id.js';
@@ -38,21 +38,11 @@ function nginxPrefix(args: string): string | undefined {
 export async function findLeftovers(machine: Machine, scratchRoot: string, runId?: string): Promise<Leftovers> {
   checkCleanInputs(scratchRoot, runId);
   const root = scratchRoot.replace(/\/+$/, '');
-  const filter = runId !== undefined ? `label=${RUN_LABEL}=${runId}` : `label=${RUN_LABEL}`;
-  const c = await machine.exec(['docker', 'ps', '-a', '--filter', filter, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`], { timeoutMs: 30_000 });
-  const containers =
-    c.exitCode === 0
-      ? c.stdout
-          .split('\n')
-          .filter(Boolean)
-          .map((l) => {
-            const [id = '', run = ''] = l.split(' ');
-            return { id, run };
-          })
-          // Only containers whose label is a run id (of the run asked for): a label "benchsuite.run=" or
-          // "benchsuite.run=anything" set by someone else is not benchsuite's mark.
-          .filter((x) => /^[0-9a-f]{12,64}$/.test(x.id) && RUN_ID_PATTERN.test(x.run) && (runId === undefined || x.run === runId))
-      : [];
+  // Only containers whose label is a run id (of the run asked for): a label "benchsuite.run=" or
+  // "benchsuite.run=anything" set by someone else is not benchsuite's mark.
+  const containers = (await findRunContainers(machine, runId)).filter(
+    (x) => /^[0-9a-f]{12,64}$/.test(x.id) && RUN_ID_PATTERN.test(x.run) && (runId === undefined || x.run === runId),
+  );
 
   // Marked scratch directories of runs (of the run asked for).
   const ls = await machine.exec(['ls', '-1', root], { timeoutMs: 30_000 });
@@ -91,7 +81,7 @@ export function leftoverCount(l: Leftovers): number {
 export async function removeLeftovers(machine: Machine, l: Leftovers): Promise<string[]> {
   const done: string[] = [];
   if (l.containers.length > 0) {
-    await machine.exec(['docker', 'rm', '-f', '-v', ...l.containers.map((c) => c.id)], { timeoutMs: 120_000 });
+    await removeContainers(machine, l.containers.map((c) => c.id));
     done.push(`removed ${l.containers.length} container(s) on ${l.machine}`);
   }
   for (const s of l.servers) {

@@ -110,6 +110,8 @@ export const scenarioSchema = z
     timeoutSec: z.number().positive().max(86_400).default(300),
     /** Every scratch file lives under a directory benchsuite creates inside this root. */
     scratchRoot: absolutePath(SCRATCH_ROOT_MAX).default(DEFAULT_SCRATCH_ROOT),
+    /** Refuse to start when a target's machine is busier than this (percent of all CPUs over ~1 s before sampling); omitted: warn only. */
+    maxBusyCpuPct: z.number().min(0).max(100).optional(),
     /** Overhead (in the worse direction) the candidate may have before a verdict fails. */
     tolerancePct: z.number().min(0).max(1000).optional(),
   })

@@ -1,6 +1,6 @@
 /** Cross-field rules the schema cannot express. Each issue names its field path and the fix. */
 import { posix } from 'node:path';
-import { parseSshUrl } from '../targets/ssh-url.js';
+import { parseSshUrl } from '../exec/ssh-url.js';
 import { didYouMean } from './errors.js';
 import { absolutePathProblem } from './fields.js';
 import { kindChoices, kindOf } from '../workloads/index.js';

@@ -5,13 +5,30 @@
  */
 import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
+import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
-import { ExecSession, withContainerTimeout } from './exec-session.js';
+import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
 import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
 export const OVERLAY_SCRATCH = '/var/tmp/benchsuite-scratch';
+
+/** Containers a run left on a machine (every run's, without runId): found by the label every container carries. */
+export async function findRunContainers(machine: Machine, runId?: string): Promise<{ id: string; run: string }[]> {
+  const filter = runId ? `label=${RUN_LABEL}=${runId}` : `label=${RUN_LABEL}`;
+  const c = await machine.exec(['docker', 'ps', '-a', '--filter', filter, '--format', `{{.ID}} {{.Label "${RUN_LABEL}"}}`], { timeoutMs: 30_000 });
+  if (c.exitCode !== 0) return [];
+  return c.stdout.split('\n').filter(Boolean).map((l) => {
+    const [id = '', run = ''] = l.split(' ');
+    return { id, run };
+  });
+}
+
+/** Remove containers and their anonymous volumes. */
+export async function removeContainers(machine: Machine, ids: string[]): Promise<void> {
+  if (ids.length > 0) await machine.exec(['docker', 'rm', '-f', '-v', ...ids], { timeoutMs: 120_000 });
+}
 
 export function dockerRunFlags(spec: ContainerSpec): string[] {
   const flags: string[] = [];
@@ -24,7 +41,7 @@ export function dockerRunFlags(spec: ContainerSpec): string[] {
   return flags;
 }
 
-export class DockerTarget implements Target {
+export class DockerTarget implements Target, FingerprintSubject {
   readonly kind = 'docker' as const;
   private imageId: string | undefined;
 
@@ -64,6 +81,10 @@ export class DockerTarget implements Target {
     this.imageId = id.stdout.trim() || undefined;
   }
 
+  fingerprintPlan(): FingerprintPlan {
+    return { view: 'container', probe: dockerContainerProbe(this.spec) };
+  }
+
   get network(): 'host' | 'bridge' {
     return this.spec.network;
   }
@@ -96,8 +117,10 @@ export class DockerTarget implements Target {
       if (mk.exitCode !== 0) throw new Error(`target ${this.id}: ${formatExecFailure(mk)}`);
     }
     let closed = false;
-    // On this host, samples go through one shell kept open in the container (no docker CLI start per sample).
-    const session = machine.kind === 'local' ? new ExecSession(['docker', 'exec', '-i', containerId, 'sh']) : undefined;
+    // Samples go through one shell kept open in the container (no docker CLI start per sample; over SSH, no ssh
+    // client start either: the `docker exec` session runs on the remote side, reached through the master connection).
+    const shellArgv = machine.sessionArgv?.(['docker', 'exec', '-i', containerId, 'sh']);
+    const session = shellArgv ? new ExecSession({ argv: shellArgv, mode: 'container', what: `the shell in container ${containerId.slice(0, 12)} on ${machine.address}` }) : undefined;
     return {
       scratchDir,
       containerId,

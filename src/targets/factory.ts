@@ -1,10 +1,10 @@
 /** Targets from a scenario: one Machine per distinct host, shared by the targets on it. */
 import { homedir } from 'node:os';
 import type { Scenario, TargetSpec } from '../scenario/schema.js';
-import { DockerTarget } from './docker.js';
-import { HostTarget } from './host.js';
-import { LocalMachine } from './local.js';
-import { SshMachine } from './ssh.js';
+import { localGuest } from './guest.js';
+import { createTarget } from './kinds.js';
+import { LocalMachine } from '../exec/local.js';
+import { SshMachine } from '../exec/ssh.js';
 import type { Machine, Target } from './types.js';
 import type { KvmVerdict } from '../vm/qemu.js';
 import type { VmConnection } from '../vm/lifecycle.js';
@@ -153,12 +153,10 @@ export async function createTargets(scenario: Scenario, runId: string, options: 
       return m;
     }
     if (spec.host === 'vm') {
-      const vm = await import('../vm/index.js'); // loaded only when a scenario uses the local guest
-      const conn = await vm.ensureVm({ signal: options.signal, log });
-      extraFingerprint.set(id, { vm: conn.info });
-      const key = `vm:${conn.sshUrl}`;
-      const m = machines.get(key) ?? new SshMachine(conn.sshUrl, { identityFile: conn.identityFile, knownHostsFile: conn.knownHostsFile });
-      machines.set(key, m);
+      const guest = await localGuest({ signal: options.signal, log }); // loads the VM code only when a scenario uses the local guest
+      extraFingerprint.set(id, guest.fingerprint);
+      const m = machines.get(guest.key) ?? guest.create();
+      machines.set(guest.key, m);
       return m;
     }
     const key = `${spec.host}|${spec.identityFile ?? ''}|${spec.knownHostsFile ?? ''}`;
@@ -169,7 +167,7 @@ export async function createTargets(scenario: Scenario, runId: string, options: 
   const targets: Target[] = [];
   for (const [id, spec] of Object.entries(scenario.targets)) {
     const machine = await machineFor(id, spec);
-    targets.push(spec.container ? new DockerTarget(id, spec.label, machine, spec.container, runId, log) : new HostTarget(id, spec.label, machine));
+    targets.push(createTarget({ id, spec, machine, runId, log }));
   }
   return { targets, machines: [...machines.values()], extraFingerprint };
 }

@@ -8,8 +8,8 @@
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { runProcess } from '../targets/process.js';
-import type { ExecResult } from '../targets/types.js';
+import { runProcess } from '../exec/process.js';
+import type { ExecResult } from '../exec/types.js';
 import { SBIN_PATH, findTool, pidAlive, killPid, stepLogger, throwIfAborted, withTicker, waitForExit } from './proc.js';
 import {
   DISABLED_UNITS,

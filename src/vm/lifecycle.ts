@@ -8,8 +8,8 @@ import { readFile, readdir, rename, rm, rmdir } from 'node:fs/promises';
 import { release as hostKernelRelease } from 'node:os';
 import { join } from 'node:path';
 import { ensureWorkloadImage } from '../image/workload-image.js';
-import { SshMachine } from '../targets/ssh.js';
-import { ConnectionError } from '../targets/types.js';
+import { SshMachine } from '../exec/ssh.js';
+import { ConnectionError } from '../exec/types.js';
 import { buildImage, imageReady, readManifest, removeBuildDir, type ImageManifest } from './image.js';
 import { findQemuUsing, killPid, pidAlive, readCmdline, cmdlineUsesDisk, sleep, stepLogger, terminate, throwIfAborted, waitForExit } from './proc.js';
 import { bootFirstWorking, freeLocalPort, kvmDevice, planAccelerators, qemuArgv, qemuVersion, qmpExecute, startQemu, type BootOutcome } from './qemu.js';
@@ -284,6 +284,7 @@ export async function ensureVm(opts: EnsureVmOptions = {}): Promise<VmConnection
       guestKernel: manifest.guestKernel,
       bootToSshMs: booted.bootToSshMs,
       qemuArgv: booted.argv,
+      startedBy: { pid: process.pid, command: process.argv.slice(2).join(' ').slice(0, 200) },
     };
     state.settings = settings;
     state.running = running;
@@ -409,6 +410,39 @@ async function downUnlocked(paths: VmPaths, state: VmState, log: (s: string) => 
   await writeState(paths.state, state);
   await rm(paths.pidFile, { force: true });
   await rm(paths.qmpSocket, { force: true });
+}
+
+export interface RunningGuest {
+  pid: number;
+  accelerator: 'kvm' | 'tcg';
+  sshUrl: string;
+  startedAt: string;
+  /** Booted by this process (a run that boots the guest shuts it down at its end unless asked to keep it). */
+  bootedHere: boolean;
+  startedBy?: string;
+}
+
+/** The guest of this cache directory, when its qemu runs (the state file and /proc; nothing is started or stopped). */
+export async function runningGuest(opts: VmOptions = {}): Promise<RunningGuest | undefined> {
+  const paths = vmPaths(opts.cacheDir);
+  if (!existsSync(paths.state)) return undefined;
+  const r = (await readState(paths.state)).state.running;
+  if (!r || !isOurQemu(r.pid, paths)) return undefined;
+  return {
+    pid: r.pid, accelerator: r.accelerator, sshUrl: sshUrlFor(r.port), startedAt: r.startedAt,
+    bootedHere: r.startedBy?.pid === process.pid, startedBy: r.startedBy ? `pid ${r.startedBy.pid}: benchsuite ${r.startedBy.command}` : undefined,
+  };
+}
+
+/**
+ * At the end of a run: shut the guest down if this process booted it (a guest from `vm up` or from a run
+ * with --keep-vm is left alone). Returns true when it stopped one.
+ */
+export async function vmDownIfBootedHere(opts: VmOptions = {}): Promise<boolean> {
+  const guest = await runningGuest(opts);
+  if (!guest?.bootedHere) return false;
+  await vmDown(opts);
+  return true;
 }
 
 /** Shut the guest down cleanly (poweroff over SSH, then QMP, then signals); no qemu is left. */

@@ -6,7 +6,7 @@ import { openSync, closeSync, existsSync, mkdirSync, readFileSync, renameSync, w
 import { dirname } from 'node:path';
 import { rm } from 'node:fs/promises';
 import { createConnection } from 'node:net';
-import { runProcess } from '../targets/process.js';
+import { runProcess } from '../exec/process.js';
 import { findTool, qemuEscape } from './proc.js';
 import type { AccelChoice, Accelerator, VmPaths, VmSettings } from './settings.js';
 

@@ -44,6 +44,8 @@ const runningSchema = z
     bootToSshMs: z.number().optional(),
     dockerReadyMs: z.number().optional(),
     qemuArgv: z.array(z.string()).optional(),
+    /** The benchsuite process that booted it: a run shuts down only a guest it booted itself. */
+    startedBy: z.object({ pid: z.number().int().positive(), command: z.string() }).strict().optional(),
   })
   .strict();
 

@@ -11,7 +11,7 @@
  */
 import type { z } from 'zod';
 import type { MetricInfo, Sample } from '../results/model.js';
-import type { Environment, Target } from '../targets/types.js';
+import type { Environment, Target } from '../exec/types.js';
 
 export interface WorkloadContext {
   runId: string;

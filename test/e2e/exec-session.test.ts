@@ -2,7 +2,7 @@
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_IMAGE } from '../../src/scenario/schema.js';
-import { ExecSession } from '../../src/targets/exec-session.js';
+import { ExecSession } from '../../src/exec/exec-session.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 
 let id = '';
@@ -39,6 +39,18 @@ describe('ExecSession', () => {
     expect(t.timedOut).toBe(true);
     expect(t.exitCode).toBeNull();
     expect((await session.exec(['true'])).exitCode).toBe(0);
+  });
+
+  it('returns output exactly (no trailing newline, marker-like text) and reopens a dropped session', async () => {
+    const fake = '\n__benchsuite_0123456789abcdef_X:0\n';
+    const r = await session.exec(['sh', '-c', 'printf "%s" "$1"; printf "%s" "$1" >&2; printf tail', 'sh', fake]);
+    expect(r).toMatchObject({ stdout: `${fake}tail`, stderr: fake, exitCode: 0 });
+    const client = session.clientPid as number;
+    process.kill(client, 'SIGKILL'); // the docker CLI, not the container
+    await new Promise((res) => setTimeout(res, 300));
+    expect(await session.exec(['sh', '-c', 'echo back'])).toMatchObject({ stdout: 'back\n', exitCode: 0 });
+    expect(session.clientPid).not.toBe(client);
+    expect(session.usable).toBe(true);
   });
 
   it('reports a killed container as an error instead of hanging', async () => {

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
-import { SshMachine } from '../../src/targets/ssh.js';
+import { SshMachine } from '../../src/exec/ssh.js';
 import { ConnectionError } from '../../src/targets/types.js';
 import { readOnlyResults, runCli, tempDir } from '../helpers/cli.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';

@@ -24,12 +24,18 @@ function machineWithPath(keep: Record<string, string>): { machine: Machine; clea
   const machine: Machine = {
     address: 'local',
     kind: 'local',
+    ...machineFacts(local),
     exec: (argv: string[], o?: ExecOptions) => local.exec(['/usr/bin/env', `PATH=${dir}`, ...argv], o),
     spawn: (argv) => local.spawn(argv),
     writeFile: (p, c) => local.writeFile(p, c),
     close: async () => {},
   };
   return { machine, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The Machine members a fake takes from this host unchanged. */
+function machineFacts(local: LocalMachine): Pick<Machine, 'isThisHost' | 'candidatePort' | 'doctorChecks' | 'dockerStartHint'> {
+  return { isThisHost: true, candidatePort: () => local.candidatePort(), doctorChecks: () => local.doctorChecks(), dockerStartHint: () => local.dockerStartHint() };
 }
 
 const BASICS = { sh: '/bin/sh', df: '/usr/bin/df', docker: '/usr/bin/docker', nginx: '/usr/sbin/nginx', dd: '/usr/bin/dd', ab: '/usr/bin/ab' };
@@ -152,6 +158,7 @@ describe('doctor names the fix', () => {
       ...local,
       address: 'local',
       kind: 'local',
+      ...machineFacts(local),
       exec: (argv, o) => local.exec(argv[0] === 'sh' && argv.includes('/proc/sys/vm/drop_caches') ? ['sh', '-c', 'test -w "$1"', 'sh', '/nonexistent/drop_caches'] : argv, o),
       spawn: (a) => local.spawn(a),
       writeFile: (p, c) => local.writeFile(p, c),
@@ -214,6 +221,8 @@ describe('clock skew', () => {
     const skewed: Machine = {
       address: 'ssh://bench@skewed.example',
       kind: 'ssh',
+      ...machineFacts(local),
+      isThisHost: false,
       exec: async (argv, o) => {
         if (argv[0] !== 'date') return local.exec(argv, o);
         const r = await local.exec(argv, o);

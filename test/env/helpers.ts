@@ -1,7 +1,7 @@
 // Test helpers: targets whose exec answers with outputs captured on a real host (test/fixtures/env/),
 // and RunResults built around fingerprints.
 import { readFileSync } from 'node:fs';
-import { BUNDLE_SCRIPT, collectFingerprint } from '../../src/env/fingerprint.js';
+import { BUNDLE_SCRIPT, collectFingerprint, dockerContainerProbe } from '../../src/env/fingerprint.js';
 import { SCHEMA_VERSION, type Fingerprint, type RunResults, type TargetRecord } from '../../src/results/model.js';
 import { scenarioSchema, type ContainerSpec } from '../../src/scenario/schema.js';
 import type { Environment, ExecResult, Machine, Target } from '../../src/targets/types.js';
@@ -35,6 +35,10 @@ export function fakeMachine(o: FakeOptions, calls: string[][] = []): Machine {
   return {
     address: 'local',
     kind: 'local',
+    isThisHost: true,
+    candidatePort: async () => 8080,
+    doctorChecks: async () => [],
+    dockerStartHint: () => 'start dockerd',
     async exec(argv) {
       calls.push(argv);
       const b = bundleAnswer(argv, o.machineBundle ?? 'host-bundle.txt');
@@ -74,6 +78,8 @@ export function fakeTarget(kind: 'host' | 'docker', o: FakeOptions, calls: strin
     machine,
     prepare: async () => {},
     open: async () => env,
+    // As DockerTarget plans it: the machine's own view, plus the Docker engine and container probe.
+    ...(kind === 'docker' ? { fingerprintPlan: () => ({ view: 'container' as const, probe: dockerContainerProbe() }) } : {}),
   };
   return { target, env };
 }

@@ -269,7 +269,7 @@ describe('workloadFactsFromBundle on captured bundles', () => {
     expect(isUnknown(w.security.lsmLabel)).toBe(true);
     expect(w.security.userNamespace).toBe(false);
     expect(isUnknown(w.dmi.sysVendor)).toBe(true);
-    const s = scratchFrom(b, w.mounts, '/var/tmp/benchsuite/fixture/not-yet-created', 'host');
+    const s = scratchFrom(b, w.mounts, '/var/tmp/benchsuite/fixture/not-yet-created', 'machine');
     expect(s).toMatchObject({ resolvedPath: '/var/tmp/benchsuite/fixture', mountPoint: '/', fsType: 'ext4', storage: 'host', blockDevice: 'vda', scheduler: 'mq-deadline' });
   });
 
@@ -280,7 +280,7 @@ describe('workloadFactsFromBundle on captured bundles', () => {
     expect(!isUnknown(caps) && caps.names.sort()).toEqual(['NET_BIND_SERVICE', 'SETGID', 'SETUID']);
     expect(w.security.seccomp).toBe('filter');
     expect(w.security.noNewPrivs).toBe(true);
-    const s = scratchFrom(b, w.mounts, '/var/tmp/benchsuite/fixture', 'docker');
+    const s = scratchFrom(b, w.mounts, '/var/tmp/benchsuite/fixture', 'container');
     expect(s).toMatchObject({ storage: 'volume', fsType: 'ext4', blockDevice: 'vda', scheduler: 'mq-deadline' });
   });
 
@@ -290,7 +290,7 @@ describe('workloadFactsFromBundle on captured bundles', () => {
     const caps = w.security.capEff;
     expect(!isUnknown(caps) && caps.mask).toBe('00000000a80425fb');
     expect(w.security.noNewPrivs).toBe(false);
-    const s = scratchFrom(b, w.mounts, '/var/tmp/benchsuite-scratch', 'docker');
+    const s = scratchFrom(b, w.mounts, '/var/tmp/benchsuite-scratch', 'container');
     expect(!isUnknown(s) && s.storage).toBe('overlay');
     expect(!isUnknown(s) && isUnknown(s.scheduler) && s.scheduler.reason).toMatch(/no block device of its own/);
   });

@@ -189,7 +189,7 @@ describe('environmentDifferences', () => {
       sample('hard', { sync: 'none', droppedCaches: 'not permitted: Permission denied' }, 1),
     ];
     const d = environmentDifferences(r);
-    expect(d).toContain('hard ran dd with dd sync mode none, the baseline bare with fdatasync; the sync mode decides whether the page cache or the disk is measured.');
+    expect(d).toContain('hard ran dd with sync mode none, the baseline bare with fdatasync; the sync mode decides whether the page cache or the disk is measured.');
     expect(d).toContain('Before dd, benchsuite could not drop the page cache for hard but dropped it for the baseline bare; a warm cache speeds up writes.');
   });
 });

@@ -22,6 +22,10 @@ function fakeMachine(): Machine & { calls: string[][] } {
   return {
     address: 'local',
     kind: 'local',
+    isThisHost: true,
+    candidatePort: async () => 0,
+    doctorChecks: async () => [],
+    dockerStartHint: () => '',
     calls,
     async exec(argv: string[]) {
       calls.push(argv);

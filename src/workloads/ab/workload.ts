@@ -4,7 +4,7 @@
  * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
  */
 import type { MetricInfo, Sample } from '../../results/model.js';
-import { formatExecFailure } from '../../targets/types.js';
+import { formatExecFailure } from '../../exec/types.js';
 import { procStatFields } from '../../util/proc.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { startStaticServer, type HttpProbe } from '../common/nginx.js';

@@ -3,7 +3,6 @@
  * configuration, identical for bare metal and containers, and the server's start where the workload runs.
  */
 import { formatExecFailure, type Environment, type Machine } from '../../targets/types.js';
-import { freeLocalPort } from '../../util/net.js';
 import type { WorkloadContext } from '../types.js';
 
 export interface NginxConfigOptions {
@@ -97,7 +96,7 @@ const handedOut = new Set<string>();
 async function pickPort(machine: Machine, probe: HttpProbe, fixed?: number): Promise<number> {
   if (fixed) return fixed;
   for (let i = 0; i < 20; i++) {
-    const port = machine.kind === 'local' ? await freeLocalPort() : 20_000 + Math.floor(Math.random() * 40_000);
+    const port = await machine.candidatePort();
     const key = `${machine.address}:${port}`;
     if (handedOut.has(key)) continue;
     if ((await probe(machine, `http://127.0.0.1:${port}/`)).answered) continue; // something answers there already

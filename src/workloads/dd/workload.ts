@@ -4,7 +4,7 @@
  * prints it), computed from dd's exact bytes and seconds rather than its two-digit rate.
  */
 import type { MetricInfo } from '../../results/model.js';
-import { formatExecFailure } from '../../targets/types.js';
+import { formatExecFailure } from '../../exec/types.js';
 import { parseSize } from '../common/fields.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { fullRecords, parseDdOutput } from './parse.js';

@@ -6,7 +6,6 @@
  */
 import type { MetricInfo } from '../../results/model.js';
 import { formatExecFailure, type Machine } from '../../targets/types.js';
-import { freeLocalPort } from '../../util/net.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { localAddresses, parseIperf3Json } from './parse.js';
 import { LOOPBACK_V4, type Iperf3Spec } from './schema.js';
@@ -29,7 +28,7 @@ const handedOut = new Set<string>();
 async function pickPort(machine: Machine, fixed?: number): Promise<number> {
   if (fixed) return fixed;
   for (let i = 0; i < 20; i++) {
-    const port = machine.kind === 'local' ? await freeLocalPort() : 20_000 + Math.floor(Math.random() * 40_000);
+    const port = await machine.candidatePort();
     const key = `${machine.address}:${port}`;
     if (handedOut.has(key)) continue;
     handedOut.add(key);
