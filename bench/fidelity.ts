@@ -13,6 +13,11 @@ import { HostTarget } from '../src/targets/host.js';
 import { LocalMachine } from '../src/targets/local.js';
 import { abArgv, abSchema, AbWorkload } from '../src/workloads/ab/index.js';
 import { ddArgv, ddSchema, DdWorkload } from '../src/workloads/dd/index.js';
+import { fio, fioArgv } from '../src/workloads/fio/index.js';
+import { iperf3, iperf3ClientArgv } from '../src/workloads/iperf3/index.js';
+import { sysbench, sysbenchArgv } from '../src/workloads/sysbench/index.js';
+import { wrk } from '../src/workloads/wrk/index.js';
+import type { PreparedWorkload } from '../src/workloads/types.js';
 import {
   BENCH_RUN_ID, benchAbort, checkAborted, figures, loadMark, type LoadMark, measuredLine, medianInterval, mmm, ms, num, onCleanup, scratchDir, table,
   type Figures,
@@ -25,11 +30,13 @@ export interface FidelityOptions {
   ddMiB?: number;
   abRequests?: number;
   abConcurrency?: number;
+  /** Pairs for fio, wrk, iperf3 and sysbench (1 s runs each). */
+  newKindPairs?: number;
   log?: (s: string) => void;
 }
 
 export interface FidelitySeries {
-  workload: 'dd' | 'ab';
+  workload: string;
   command: string;
   unit: string;
   tolerance: number;
@@ -148,10 +155,112 @@ export async function runFidelity(o: FidelityOptions = {}): Promise<FidelityResu
     } finally {
       await stopAb();
     }
+    checkAborted();
+    series.push(...(await newKinds(o.newKindPairs ?? 10, target, scratch.dir, log, signal)));
   } finally {
     await scratch.remove();
   }
   return { series, seconds: (performance.now() - started) / 1000, startLoad };
+}
+
+/** A program started directly (no shell), its output read by the bench's own parsing. */
+async function plainRun(argv: string[]): Promise<{ stdout: string; wallMs: number }> {
+  const [file, ...args] = argv as [string, ...string[]];
+  const t0 = performance.now();
+  const r = await execFileP(file, args, { encoding: 'utf8', timeout: 120_000, maxBuffer: 16 << 20 });
+  return { stdout: r.stdout, wallMs: performance.now() - t0 };
+}
+
+const emptySeries = (workload: string, command: string, unit: string, tolerance: number): FidelitySeries => ({
+  workload, command, unit, tolerance, benchsuite: [], plain: [], ratios: [], benchsuiteOutsideMs: [], plainOutsideMs: [], clientCpuShare: [],
+});
+
+/**
+ * The kinds added after dd and ab, each through its WorkloadKind on the host target vs the same argv by hand:
+ * sysbench cpu (events/s), fio randread (IOPS, its own file), wrk and iperf3 against the server benchsuite
+ * started (req/s, Gbit/s). Runs of 1 s; the outside time is the wall time minus the tool's own duration.
+ */
+async function newKinds(pairs: number, target: HostTarget, dir: string, log: (s: string) => void, signal: AbortSignal): Promise<FidelitySeries[]> {
+  const out: FidelitySeries[] = [];
+  const ctx = { runId: BENCH_RUN_ID, target, scratchDir: dir, signal, log };
+  const run = async (
+    name: string, command: string, unit: string, prepared: PreparedWorkload, metric: string, toolMs: (d: Record<string, unknown>) => number,
+    plain: () => Promise<{ value: number; outsideMs: number }>,
+  ): Promise<void> => {
+    const series = emptySeries(name, command, unit, 0.03);
+    await pairLoop(pairs, name, log, async (seq) => {
+      const t0 = performance.now();
+      const r = await prepared.runSample({ seq, timeoutMs: 120_000, signal });
+      return { value: r.values[metric] as number, outsideMs: performance.now() - t0 - toolMs(r.details) };
+    }, plain, series);
+    out.push(series);
+  };
+
+  // sysbench cpu
+  const sbSpec = sysbench.schema.parse({ kind: 'sysbench', test: 'cpu', duration: 1 });
+  const sb = await sysbench.create('sysbench', sbSpec, 'sysbench').prepare(ctx);
+  try {
+    await run('sysbench cpu', sysbenchArgv(sbSpec).join(' '), 'events/s', sb, 'events_per_sec', (d) => Number(d.totalTimeSec) * 1000, async () => {
+      const p = await plainRun(sysbenchArgv(sbSpec));
+      const v = /events per second:\s+([0-9.]+)/.exec(p.stdout);
+      const t = /total time:\s+([0-9.]+)s/.exec(p.stdout);
+      if (!v || !t) throw new Error('plain sysbench: no "events per second"');
+      return { value: Number(v[1]), outsideMs: p.wallMs - Number(t[1]) * 1000 };
+    });
+  } finally {
+    await sb.cleanup();
+  }
+  checkAborted();
+
+  // fio randread 4 KiB, QD 32, direct, on a file of its own
+  const fioSpec = fio.schema.parse({ kind: 'fio', rw: 'randread', size: '64M', runtime: 1 });
+  const fp = await fio.create('fio', fioSpec, 'fio').prepare(ctx);
+  try {
+    const plainFile = `${dir}/plain-fio.bin`;
+    await run('fio randread', fioArgv(fioSpec, '<scratch>/<file>').join(' '), 'IOPS', fp, 'iops', (d) => Number(d.runtimeMs), async () => {
+      const p = await plainRun(fioArgv(fioSpec, plainFile));
+      const j = JSON.parse(p.stdout.slice(p.stdout.indexOf('{'))) as { jobs: { read: { iops: number; runtime: number } }[] };
+      const job = j.jobs[0] as { read: { iops: number; runtime: number } };
+      return { value: job.read.iops, outsideMs: p.wallMs - job.read.runtime };
+    });
+  } finally {
+    await fp.cleanup();
+  }
+  checkAborted();
+
+  // wrk against the nginx benchsuite started; by hand without the report script, its printed Requests/sec
+  const wrkSpec = wrk.schema.parse({ kind: 'wrk', threads: 2, connections: 32, duration: 1 });
+  const wp = await wrk.create('wrk', wrkSpec, 'wrk').prepare(ctx);
+  try {
+    const first = await wp.runSample({ seq: 0, timeoutMs: 120_000, signal });
+    const url = String(first.details.url);
+    const argv = ['wrk', '-t2', '-c32', '-d1s', url];
+    await run('wrk', 'wrk -t2 -c32 -d1s --latency -s <report.lua> http://127.0.0.1:<port>/ (4 KiB file, nginx 1 worker)', 'req/s', wp, 'requests_per_sec', (d) => Number(d.durationSec) * 1000, async () => {
+      const p = await plainRun(argv);
+      const v = /^Requests\/sec:\s+([0-9.]+)/m.exec(p.stdout);
+      if (!v || /Non-2xx|Socket errors/.test(p.stdout)) throw new Error('plain wrk: no clean Requests/sec');
+      return { value: Number(v[1]), outsideMs: p.wallMs - 1000 };
+    });
+  } finally {
+    await wp.cleanup();
+  }
+  checkAborted();
+
+  // iperf3 against the server benchsuite started on 127.0.0.1
+  const ipSpec = iperf3.schema.parse({ kind: 'iperf3', duration: 1 });
+  const ip = await iperf3.create('iperf3', ipSpec, 'iperf3').prepare(ctx);
+  try {
+    const first = await ip.runSample({ seq: 0, timeoutMs: 120_000, signal });
+    const argv = iperf3ClientArgv(ipSpec, String(first.details.address), Number(first.details.port));
+    await run('iperf3', iperf3ClientArgv(ipSpec, '127.0.0.1', 0).join(' ').replace(' -p 0', ' -p <port>'), 'Gbit/s', ip, 'throughput_gbps', (d) => Number(d.seconds) * 1000, async () => {
+      const p = await plainRun(argv);
+      const j = JSON.parse(p.stdout) as { end: { sum_received: { bits_per_second: number; seconds: number } } };
+      return { value: j.end.sum_received.bits_per_second / 1e9, outsideMs: p.wallMs - j.end.sum_received.seconds * 1000 };
+    });
+  } finally {
+    await ip.cleanup();
+  }
+  return out;
 }
 
 type One = () => Promise<{ value: number; outsideMs: number }>;
@@ -249,7 +358,8 @@ export function fidelityMarkdown(r: FidelityResult): string {
     '',
   );
   lines.push(
-    'Units: dd MB/s (10⁶ bytes/s from dd\'s exact bytes and seconds), ab requests/s. The target is judged on the median of the ' +
+    'Units: dd MB/s (10⁶ bytes/s from dd\'s exact bytes and seconds), ab and wrk requests/s, sysbench events/s, fio IOPS, iperf3 Gbit/s ' +
+      '(the new kinds: runs of 1 s, by hand without benchsuite\'s wrappers — wrk without the report script, its printed Requests/sec). The target is judged on the median of the ' +
       'per-pair ratios; the interval beside it (order statistics, exact level shown) says whether the data *show* agreement to ' +
       'that precision. The ratio of means with its Fieller interval is what benchsuite itself would report for this A/A comparison.',
     '',
@@ -273,7 +383,7 @@ export function fidelityMarkdown(r: FidelityResult): string {
         `about ${num(pairsNeeded(s.ratios, s.tolerance))} pairs would be needed at this spread.`;
     } else {
       text +=
-        `Not met. The spread of single runs (not a systematic offset: benchsuite runs the same argv, and ${s.workload === 'dd' ? 'dd' : 'ab'} ` +
+        `Not met. The spread of single runs (not a systematic offset: benchsuite runs the same argv, and ${s.workload.split(' ')[0]} ` +
         `times itself) decides the median ratio at this n; its 95 % interval is ${ci ? `${ci.low.toFixed(3)}–${ci.high.toFixed(3)}` : 'n/a'}` +
         `${ci && ci.low <= 1 && ci.high >= 1 ? ', which contains 1.00' : ''}. About ${num(pairsNeeded(s.ratios, s.tolerance))} pairs would be ` +
         'needed to resolve ±' + s.tolerance.toFixed(2) + ' at this spread.';

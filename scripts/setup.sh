@@ -5,7 +5,7 @@
 # src/workloads/<kind>/, read by scripts/workload-packages.mjs), and builds the default workload image.
 # Re-running it when everything is in place takes about a second.
 #   --for-tests  also installs what only the test suite needs (sshd for SSH-target tests, chromium for the
-#                HTML report test, wrk, qemu and debootstrap for the local guest's test).
+#                HTML report test, qemu and debootstrap for the local guest's test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -32,7 +32,6 @@ have ssh || need_pkgs+=(openssh-client)
 if (( for_tests )); then
   [[ -x /usr/sbin/sshd ]] || need_pkgs+=(openssh-server)
   have chromium || need_pkgs+=(chromium)
-  have wrk || need_pkgs+=(wrk)
   # The local guest's end-to-end test builds and boots a Debian guest under qemu (TCG).
   have qemu-system-x86_64 || need_pkgs+=(qemu-system-x86)
   have debootstrap || need_pkgs+=(debootstrap)

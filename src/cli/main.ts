@@ -22,6 +22,7 @@ import { renderTerminalTable } from '../report/text.js';
 import { registerReportCommands, styleOption } from './report-commands.js';
 import { renderBriefMarkdown, type ReportStyle } from '../report/brief.js';
 import { registerDoctorCommand } from './doctor.js';
+import { localScratchSpaceIssues } from '../doctor/local-space.js';
 import { registerVmCommands } from './vm-commands.js';
 import { newRunId, RUN_ID_PATTERN } from '../runner/run-id.js';
 import { resultsPath } from '../results/store.js';
@@ -75,6 +76,9 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
   // --samples/--warmup win over --quick's defaults.
   if (flags.samples !== undefined) s = { ...s, samples: flags.samples };
   if (flags.warmup !== undefined) s = { ...s, warmup: flags.warmup };
+  // Workload files that cannot fit on this host's scratch filesystem: refused before any command runs.
+  const space = localScratchSpaceIssues(s).map((i) => `${file} ${i.path.join('.')}: ${i.message}`);
+  if (space.length > 0) throw new InputError(`invalid scenario ${file}:\n  ${space.join('\n  ')}`, space);
   return { scenario: s, file };
 }
 

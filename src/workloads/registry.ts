@@ -6,10 +6,18 @@
  */
 import { ab } from './ab/index.js';
 import { dd } from './dd/index.js';
+import { fio } from './fio/index.js';
+import { iperf3 } from './iperf3/index.js';
+import { sysbench } from './sysbench/index.js';
+import { wrk } from './wrk/index.js';
 
 // New kinds go at the end: the order is the order of messages and of the guest's package list (whose
 // hash names the cached guest image, so reordering rebuilds it).
 export const WORKLOAD_KINDS = [
   ab,
   dd,
+  fio,
+  wrk,
+  iperf3,
+  sysbench,
 ] as const;

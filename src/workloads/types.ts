@@ -103,8 +103,11 @@ export interface WorkloadKind<S extends KindSchema = KindSchema> {
   validate?(spec: z.output<S>): SpecIssue[];
   /** Programs it runs, where, and the Debian packages providing them. */
   readonly requirements: readonly ProgramRequirement[];
-  /** Bytes a sample writes into the scratch directory at once (doctor checks free space), and how to lower it. */
-  scratchBytes?(spec: z.output<S>): { bytes: number; lower: string } | undefined;
+  /**
+   * Bytes the workload keeps in the scratch directory at once, how to lower them, and the settings field that
+   * sets them (a run refuses a scenario whose files do not fit on this host; doctor checks every target).
+   */
+  scratchBytes?(spec: z.output<S>): { bytes: number; lower: string; field?: string } | undefined;
   /** The settings field that, when true, drops the page cache before samples (doctor checks it is permitted). */
   dropsCaches?(spec: z.output<S>): string | undefined;
   /** The Workload for one scenario entry. */

@@ -97,7 +97,8 @@ describe('no file outside a kind\'s folder names the kind', () => {
   const files = [...filesUnder(join(ROOT, 'src')), ...filesUnder(join(ROOT, 'scripts')), ...filesUnder(join(ROOT, 'bin'))].map((f) => relative(ROOT, f));
   it.each(WORKLOAD_KINDS.map((k) => [k.kind, k] as const))('%s', (name, kind) => {
     // The kind as a string literal, and the Debian packages only it needs (coreutils also serves the harness).
-    const packages = kind.requirements.map((r) => r.debian).filter((p) => p !== 'coreutils');
+    const others = new Set(WORKLOAD_KINDS.filter((k) => k !== kind).flatMap((k) => k.requirements.map((r) => r.debian)));
+    const packages = kind.requirements.map((r) => r.debian).filter((p) => p !== 'coreutils' && !others.has(p));
     const patterns = [new RegExp(`['"\`]${name}['"\`]`), ...packages.map((p) => new RegExp(`\\b${p.replace(/[.+]/g, '\\$&')}\\b`))];
     const offenders = files.filter((f) => {
       if (f.startsWith(`src/workloads/${name}/`) || f === 'src/workloads/registry.ts') return false;

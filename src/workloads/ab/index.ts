@@ -5,9 +5,9 @@ import { abSchema } from './schema.js';
 import { AbWorkload } from './workload.js';
 
 export { abSchema, type AbSpec } from './schema.js';
-export { AB_METRIC, AbWorkload, abArgv, clientCpuSeconds, CLIENT_CPU_MARK, CLIENT_SATURATION, withClientCpu } from './workload.js';
+export { AB_METRIC, AB_PERCENTILES, abProbe, AbWorkload, abArgv, clientCpuSeconds, CLIENT_CPU_MARK, CLIENT_SATURATION, withClientCpu } from './workload.js';
 export { parseAbOutput, type AbParsed } from './parse.js';
-export { NGINX_TEMP_DIRS, nginxArgv, nginxConfig, type NginxConfigOptions } from './nginx-config.js';
+export { NGINX_TEMP_DIRS, nginxArgv, nginxConfig, type NginxConfigOptions } from '../common/nginx.js';
 
 /** `--quick` sends at most this many requests per sample. */
 export const AB_QUICK_MAX_REQUESTS = 2000;

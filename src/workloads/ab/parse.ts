@@ -10,8 +10,10 @@ export interface AbParsed {
   timePerRequestAllMs: number;
   transferRateKBps: number;
   timeTakenSec: number;
-  /** Percent -> ms from "Percentage of the requests served within a certain time". */
+  /** Percent -> whole ms from the report's "Percentage of the requests served within a certain time". */
   percentiles: Record<string, number>;
+  /** Percent (0…100) -> ms with three decimals, from the CSV ab writes with `-e` (empty without it). */
+  percentilesMs: Record<string, number>;
   keepAliveRequests?: number;
   documentLength?: number;
 }
@@ -32,6 +34,12 @@ export function parseAbOutput(stdout: string): AbParsed {
   for (const m of stdout.matchAll(/^\s+(\d+)%\s+(\d+)(?: \(longest request\))?$/gm)) {
     percentiles[m[1] as string] = Number(m[2]);
   }
+  const percentilesMs: Record<string, number> = {};
+  // ab -e <file> writes "Percentage served,Time in ms" and 101 lines "<percent>,<ms with 3 decimals>"; with
+  // -e /dev/stdout they land before or after the report, depending on buffering.
+  if (/^Percentage served,Time in ms$/m.test(stdout)) {
+    for (const m of stdout.matchAll(/^(\d{1,3}),(\d+\.\d+)$/gm)) percentilesMs[m[1] as string] = Number(m[2]);
+  }
   return {
     completeRequests: need('Complete requests', /^Complete requests:\s+(\d+)/m),
     failedRequests: need('Failed requests', /^Failed requests:\s+(\d+)/m),
@@ -42,6 +50,7 @@ export function parseAbOutput(stdout: string): AbParsed {
     transferRateKBps: need('Transfer rate', /^Transfer rate:\s+([0-9.]+) \[Kbytes\/sec\] received/m),
     timeTakenSec: need('Time taken for tests', /^Time taken for tests:\s+([0-9.]+) seconds/m),
     percentiles,
+    percentilesMs,
     keepAliveRequests: num(stdout, /^Keep-Alive requests:\s+(\d+)/m),
     documentLength: num(stdout, /^Document Length:\s+(\d+) bytes/m),
   };

@@ -4,19 +4,23 @@
  * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
  */
 import type { MetricInfo, Sample } from '../../results/model.js';
-import { formatExecFailure, type Machine } from '../../exec/types.js';
-import { freeLocalPort } from '../../util/net.js';
+import { formatExecFailure } from '../../exec/types.js';
 import { procStatFields } from '../../util/proc.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
-import { NGINX_TEMP_DIRS, nginxArgv, nginxConfig } from './nginx-config.js';
+import { startStaticServer, type HttpProbe } from '../common/nginx.js';
 import { parseAbOutput } from './parse.js';
 import type { AbSpec } from './schema.js';
 
 export const AB_METRIC = 'requests_per_sec';
-const READY_TIMEOUT_MS = 20_000;
+/** Latency percentiles recorded per sample (from ab's -e CSV, in ms with three decimals). */
+export const AB_PERCENTILES = [50, 90, 99] as const;
 
-export function abArgv(spec: AbSpec, url: string): string[] {
-  return ['ab', '-q', '-n', String(spec.requests), '-c', String(spec.concurrency), ...(spec.keepAlive ? ['-k'] : []), url];
+/**
+ * `-e <file>`: ab writes its percentiles as CSV, in ms with three decimals (the report's own table has whole
+ * ms). A file, not /dev/stdout: opening that fails (ENXIO) when stdout is a socket.
+ */
+export function abArgv(spec: AbSpec, url: string, csvFile?: string): string[] {
+  return ['ab', '-q', '-n', String(spec.requests), '-c', String(spec.concurrency), ...(spec.keepAlive ? ['-k'] : []), ...(csvFile ? ['-e', csvFile] : []), url];
 }
 
 /**
@@ -42,29 +46,15 @@ export function clientCpuSeconds(stderr: string): number | undefined {
 /** A sample whose client used at least this share of one core is flagged: the client may be the bottleneck. */
 export const CLIENT_SATURATION = 0.9;
 
-export { freeLocalPort };
-
-/** Ports handed out in this process: two servers of one run must never share one. */
-const handedOut = new Set<string>();
-
-/**
- * A port nobody answers on. Checked by trying it with ab itself, so the readiness probe that follows can
- * only be answered by the server benchsuite starts there (with host networking, a server that failed to
- * bind would otherwise let another target's server answer in its place).
- */
-async function pickPort(machine: Machine, fixed?: number): Promise<number> {
-  if (fixed) return fixed;
-  for (let i = 0; i < 20; i++) {
-    const port = await machine.candidatePort();
-    const key = `${machine.address}:${port}`;
-    if (handedOut.has(key)) continue;
-    const probe = await machine.exec(['ab', '-n', '1', '-c', '1', `http://127.0.0.1:${port}/`], { timeoutMs: 5000 });
-    if (probe.exitCode === 0) continue; // something answers there already
-    handedOut.add(key);
-    return port;
-  }
-  throw new Error(`no free port found on ${machine.address}`);
-}
+/** ab's one-request probe of a URL, for finding a free port and waiting until the server answers. */
+export const abProbe: HttpProbe = async (machine, url, signal) => {
+  const r = await machine.exec(['ab', '-n', '1', '-c', '1', url], { timeoutMs: 5000, signal });
+  return {
+    answered: r.exitCode === 0,
+    ok: r.exitCode === 0 && /^Failed requests:\s+0$/m.test(r.stdout) && !/^Non-2xx/m.test(r.stdout),
+    last: (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '',
+  };
+};
 
 export class AbWorkload implements Workload {
   readonly kind = 'ab';
@@ -87,9 +77,8 @@ export class AbWorkload implements Workload {
     return [
       m(AB_METRIC, this.title, 'req/s', true, { primary: true, positive: true }),
       m('time_per_request_ms', `${this.title}: time per request`, 'ms', false, { positive: true }),
-      // ab prints its percentiles in whole milliseconds (a fast server's p50 is 0 or 1 in every sample).
-      m('p50_ms', `${this.title}: p50 latency`, 'ms', false, { resolution: 1 }),
-      m('p99_ms', `${this.title}: p99 latency`, 'ms', false, { resolution: 1 }),
+      // From ab's -e CSV: microsecond steps (the report's own table rounds to whole milliseconds).
+      ...AB_PERCENTILES.map((q) => m(`p${q}_ms`, `${this.title}: p${q} latency`, 'ms', false, { resolution: 0.001 })),
       m('transfer_kbps', `${this.title}: transfer rate`, 'KB/s', true, { positive: true }),
     ];
   }
@@ -103,93 +92,55 @@ export class AbWorkload implements Workload {
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
-    const { target } = ctx;
-    const machine = target.machine;
-    const dir = `${ctx.scratchDir}/http-${this.id}`;
-    // In a network namespace of its own, the server listens on all its addresses (published on 127.0.0.1).
-    const bridge = target.network === 'bridge';
-    const isRoot = (await machine.exec(['id', '-u'], { timeoutMs: 30_000 })).stdout.trim() === '0';
-    const docPath = this.spec.path.endsWith('/') ? `${this.spec.path}index.html` : this.spec.path;
-    await machine.writeFile(`${dir}/www${docPath}`, Buffer.alloc(this.spec.responseBytes, 'x'));
-    const tempDirs = NGINX_TEMP_DIRS.map((d) => `${dir}/tmp/${d}`);
-    const mk = await machine.exec(['mkdir', '-p', ...tempDirs], { timeoutMs: 30_000 });
-    if (mk.exitCode !== 0) throw new Error(`target ${target.id}: ${formatExecFailure(mk)}`);
-    // Workers drop to nobody; the temp dirs are theirs already, so a container without CAP_CHOWN can start.
-    if (isRoot) await machine.exec(['chown', '65534:65534', ...tempDirs], { timeoutMs: 30_000 });
-
-    let lastError = '';
-    for (let attempt = 0; attempt < 3; attempt++) {
-      const port = await pickPort(machine, this.spec.port);
-      const config = nginxConfig({ dir, port, listenAll: Boolean(bridge), workers: this.spec.serverWorkers, user: isRoot ? { name: 'nobody', group: 'nogroup' } : undefined });
-      await machine.writeFile(`${dir}/nginx.conf`, config);
-      const env = await target.open(
-        { workload: this.id, mounts: [{ path: dir, readOnly: false }], scratchDir: ctx.scratchDir, mainProcess: nginxArgv(dir), ports: [port] },
-        ctx.signal,
-      );
-      const url = `http://127.0.0.1:${port}${this.spec.path}`;
-      const ready = await waitReady(machine, url, env.alive, ctx.signal);
-      if (ready !== true) {
-        lastError = `${ready}; server output: ${(await env.logs()).slice(-500)}`;
-        await env.close();
-        if (this.spec.port || !/in use|bind/i.test(lastError)) break;
-        continue;
-      }
-      const spec = this.spec;
-      return {
-        env,
-        async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
-          const r = await machine.exec(withClientCpu(abArgv(spec, url)), { timeoutMs, signal });
-          const details: Record<string, unknown> = { url, requests: spec.requests, concurrency: spec.concurrency, keepAlive: spec.keepAlive };
-          if (r.exitCode !== 0) {
-            const alive = await env.alive();
-            throw new SampleError(`ab failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await env.logs()).slice(-300)}`}`, details);
-          }
-          let p;
-          try {
-            p = parseAbOutput(r.stdout);
-          } catch (e) {
-            throw new SampleError(`could not parse ab output: ${(e as Error).message}`, details);
-          }
-          Object.assign(details, p);
-          const cpu = clientCpuSeconds(r.stderr);
-          if (cpu !== undefined && p.timeTakenSec > 0) {
-            details.clientCpuSeconds = cpu;
-            details.clientCpuShare = cpu / p.timeTakenSec;
-            details.clientSaturated = cpu / p.timeTakenSec >= CLIENT_SATURATION;
-          }
-          if (p.failedRequests > 0 || p.non2xx > 0 || p.completeRequests < spec.requests) {
-            throw new SampleError(
-              `rejected: ${p.failedRequests} failed and ${p.non2xx} non-2xx of ${p.completeRequests} completed requests (asked ${spec.requests})`,
-              details,
-            );
-          }
-          const values: Record<string, number> = {
-            [AB_METRIC]: p.requestsPerSecond,
-            time_per_request_ms: p.timePerRequestMs,
-            transfer_kbps: p.transferRateKBps,
-          };
-          if (p.percentiles['50'] !== undefined) values.p50_ms = p.percentiles['50'];
-          if (p.percentiles['99'] !== undefined) values.p99_ms = p.percentiles['99'];
-          return { values, details };
-        },
-        cleanup: () => env.close(),
-      };
-    }
-    throw new Error(`target ${target.id}: the HTTP server did not become ready: ${lastError}`);
+    const machine = ctx.target.machine;
+    const { env, url } = await startStaticServer(ctx, this.id, this.spec, abProbe);
+    const spec = this.spec;
+    const csv = `${ctx.scratchDir}/ab-${this.id}-percentiles.csv`;
+    return {
+      env,
+      async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
+        const r = await machine.exec(withClientCpu(abArgv(spec, url, csv)), { timeoutMs, signal });
+        if (r.exitCode === 0) {
+          // The CSV joins the report, where the parser finds its lines; removed so a stale one is never read.
+          const c = await machine.exec(['sh', '-c', 'cat -- "$1" && rm -f -- "$1"', 'sh', csv], { timeoutMs: 30_000, signal });
+          if (c.exitCode === 0) r.stdout += `\n${c.stdout}`;
+        }
+        const details: Record<string, unknown> = { url, requests: spec.requests, concurrency: spec.concurrency, keepAlive: spec.keepAlive };
+        if (r.exitCode !== 0) {
+          const alive = await env.alive();
+          throw new SampleError(`ab failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await env.logs()).slice(-300)}`}`, details);
+        }
+        let p;
+        try {
+          p = parseAbOutput(r.stdout);
+        } catch (e) {
+          throw new SampleError(`could not parse ab output: ${(e as Error).message}`, details);
+        }
+        Object.assign(details, p);
+        const cpu = clientCpuSeconds(r.stderr);
+        if (cpu !== undefined && p.timeTakenSec > 0) {
+          details.clientCpuSeconds = cpu;
+          details.clientCpuShare = cpu / p.timeTakenSec;
+          details.clientSaturated = cpu / p.timeTakenSec >= CLIENT_SATURATION;
+        }
+        if (p.failedRequests > 0 || p.non2xx > 0 || p.completeRequests < spec.requests) {
+          throw new SampleError(
+            `rejected: ${p.failedRequests} failed and ${p.non2xx} non-2xx of ${p.completeRequests} completed requests (asked ${spec.requests})`,
+            details,
+          );
+        }
+        const values: Record<string, number> = {
+          [AB_METRIC]: p.requestsPerSecond,
+          time_per_request_ms: p.timePerRequestMs,
+          transfer_kbps: p.transferRateKBps,
+        };
+        // The percentiles ab writes with -e (to 0.001 ms); the whole-ms table only when the CSV is missing.
+        const pct = Object.keys(p.percentilesMs).length > 0 ? p.percentilesMs : p.percentiles;
+        details.percentilesFrom = pct === p.percentilesMs ? 'ab -e (0.001 ms)' : 'ab report table (whole ms)';
+        for (const q of AB_PERCENTILES) if (pct[String(q)] !== undefined) values[`p${q}_ms`] = pct[String(q)] as number;
+        return { values, details };
+      },
+      cleanup: () => env.close(),
+    };
   }
-}
-
-async function waitReady(machine: Machine, url: string, alive: () => Promise<boolean>, signal?: AbortSignal): Promise<true | string> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = '';
-  while (Date.now() < deadline) {
-    if (signal?.aborted) return 'interrupted';
-    if (!(await alive())) return `the server exited (${last})`;
-    const r = await machine.exec(['ab', '-n', '1', '-c', '1', url], { timeoutMs: 5000, signal });
-    // Ready only if it answers and is still ours afterwards (a server that failed to bind exits at once).
-    if (r.exitCode === 0 && /^Failed requests:\s+0$/m.test(r.stdout) && !/^Non-2xx/m.test(r.stdout) && (await alive())) return true;
-    last = (r.stderr || r.stdout).trim().split('\n').slice(-1)[0] ?? '';
-    await new Promise((res) => setTimeout(res, 100));
-  }
-  return `not ready after ${READY_TIMEOUT_MS / 1000} s (${last})`;
 }

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 
-/** Sizes as dd and fio understand them: a whole number with an optional binary suffix (K, M, G). */
+/** Sizes as the disk workloads take them: a whole number with an optional binary suffix (K, M, G). */
 export const SIZE = /^[1-9][0-9]{0,9}[KMG]?$/;
 
 /** Bytes of a SIZE text (or a number of bytes). NaN when the text is not a SIZE. */

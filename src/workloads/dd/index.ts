@@ -37,7 +37,7 @@ export const dd = defineWorkloadKind({
     },
   ],
   // The file is removed after every sample: one sample's bytes at a time.
-  scratchBytes: (w) => ({ bytes: parseSize(w.blockSize) * w.count, lower: 'lower the dd count' }),
+  scratchBytes: (w) => ({ bytes: parseSize(w.blockSize) * w.count, lower: 'lower the dd count', field: 'count' }),
   dropsCaches: (w) => (w.dropCaches ? 'dropCaches' : undefined),
   create: (id, spec, title) => new DdWorkload(id, spec, title),
 });

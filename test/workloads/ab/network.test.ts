@@ -30,6 +30,8 @@ describe.each(['bridge', 'host'] as const)('ab with a container on the %s networ
       expect(s.values.requests_per_sec).toBeGreaterThan(0);
       expect(s.details.failedRequests).toBe(0);
       expect(s.details.completeRequests).toBe(200);
+      expect(s.details.percentilesFrom).toBe('ab -e (0.001 ms)');
+      expect(s.values.p50_ms).toBeGreaterThan(0);
     } finally {
       await prepared.cleanup();
     }
