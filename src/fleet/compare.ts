@@ -294,9 +294,9 @@ export async function fleetCompareCommand(baseline: string, current: string, opt
   const fb = isFleetPath(baseline);
   const fc = isFleetPath(current);
   if (fb !== fc) {
-    const [arg, file] = fb ? ['<current-results>', current] : ['<baseline-results>', baseline];
+    const [arg, file, other] = fb ? ['<current-results>', current, '<baseline-results>'] : ['<baseline-results>', baseline, '<current-results>'];
     throw new ReportInputError(
-      `${arg} ${file} is an ordinary results file but the other argument is a fleet: compare two fleets (results/<fleetId>/ or its fleet.json), or two results files (e.g. results/<fleetId>/<runId>.json)`,
+      `${arg} ${file} is not a fleet (neither a fleet.json nor a directory holding one), but ${other} is: compare two fleets (results/<fleetId>/ or its fleet.json), or two ordinary results files (e.g. results/<fleetId>/<runId>.json)`,
     );
   }
   const result = await compareFleets(baseline, current, opts);

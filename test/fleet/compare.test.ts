@@ -166,10 +166,10 @@ describe('compare command on fleets', () => {
     const results = join(A, readFileSync(join(A, 'fleet.json'), 'utf8').match(/"resultsFile":"([^"]+)"/)?.[1] as string);
     const o = io();
     expect(await compareCommand(A, results, {}, o)).toBe(2);
-    expect(o.err).toMatch(/<current-results> .* is an ordinary results file but the other argument is a fleet/);
+    expect(o.err).toContain(`<current-results> ${results} is not a fleet (neither a fleet.json nor a directory holding one), but <baseline-results> is`);
     const o2 = io();
     expect(await compareCommand(results, B, {}, o2)).toBe(2);
-    expect(o2.err).toMatch(/<baseline-results> .* is an ordinary results file/);
+    expect(o2.err).toContain(`<baseline-results> ${results} is not a fleet`);
     expect(o.out + o2.out).toBe('');
   });
 
