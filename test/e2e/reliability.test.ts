@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { startSshd } from '../helpers/sshd.js';
-import { containersOf, processesOf, readResults, startRun, waitFor, writeScenario } from '../helpers/run-control.js';
+import { alive, containersOf, processesOf, procsOf, readResults, startRun, startedRuns, waitFor, writeScenario } from '../helpers/run-control.js';
 
 const SCRATCH = '/var/tmp/benchsuite';
 
@@ -73,6 +73,167 @@ describe('SIGINT and --resume', () => {
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/--resume 20200101-000000-nothing-0000/);
   });
+});
+
+describe('SIGTERM, the second Ctrl-C, a signal inside a sample', () => {
+  it('SIGTERM: exit 130, the table of the samples collected so far, nothing left behind', async () => {
+    const file = writeScenario(twoTargets('samples: 6\nwarmup: 0', DD));
+    const run = startRun([file]);
+    await waitFor('3 dd samples', () => run.samples().length >= 3);
+    run.child.kill('SIGTERM');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/SIGTERM: stopping the running sample/);
+    const runId = run.runId() as string;
+    const results = readResults(run);
+    expect(results.status).toBe('interrupted');
+    const logged = run.samples();
+    expect(logged.length).toBeGreaterThanOrEqual(3);
+    expect(logged.length).toBeLessThan(12);
+    expect(results.samples.map((s) => s.seq)).toEqual(logged.map((s) => s.seq));
+    // The table of what was collected, with both targets' rows, and how to continue.
+    expect(r.stdout).toContain('Kernel Security');
+    expect(r.stdout).toMatch(/Host/);
+    expect(r.stdout).toMatch(/Docker/);
+    expect(r.stdout).toContain(`benchsuite run --resume ${runId}`);
+    nothingLeft(runId);
+  }, 240_000);
+
+  // dd writing 6.4 GB with O_DIRECT in 64 KiB blocks: tens of seconds or more here, so a signal sent while it
+  // runs lands inside the sample. The per-sample timeout (120 s) is only a backstop.
+  const LONG_DD = '  dd: {kind: dd, blockSize: 64K, count: 100000, sync: direct, dropCaches: false}';
+  const ONE_TARGET = (extra: string): string => `name: long-dd
+baseline: host
+targets:
+  host: {label: Host, host: local}
+workloads:
+${LONG_DD}
+samples: 2
+warmup: 0
+timeoutSec: 120
+${extra}
+`;
+
+  it('a SIGINT that lands while dd is running aborts that sample at once: dd killed, no sample recorded', async () => {
+    const run = startRun([writeScenario(ONE_TARGET(''))]);
+    let dd: number[] = [];
+    await waitFor('the dd of the first sample in /proc', () => {
+      const id = run.runId();
+      dd = id ? procsOf(id, 'dd') : [];
+      return dd.length > 0;
+    });
+    await new Promise((r) => setTimeout(r, 500)); // well inside the sample
+    expect(dd.every(alive), 'dd still running when the signal is sent').toBe(true);
+    expect(run.samples()).toEqual([]);
+    const t0 = Date.now();
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    const tookMs = Date.now() - t0;
+    expect(r.code, r.stderr).toBe(130);
+    // Promptly: killing dd, removing its file and writing the reports, not waiting for 6.4 GB to be written.
+    expect(tookMs).toBeLessThan(15_000);
+    for (const pid of dd) expect(alive(pid), `dd ${pid} after the run exited`).toBe(false);
+    const runId = run.runId() as string;
+    const results = readResults(run);
+    expect(results.status).toBe('interrupted');
+    // The aborted sample is not a finished one: neither a value nor a failure is recorded for it.
+    expect(results.samples).toEqual([]);
+    expect(run.samples()).toEqual([]);
+    nothingLeft(runId);
+  }, 240_000);
+
+  it('a second SIGINT forces the exit at once: 130, no graceful table, dd killed; clean removes what is left', async () => {
+    const run = startRun([writeScenario(ONE_TARGET(''))]);
+    let dd: number[] = [];
+    await waitFor('the dd of the first sample in /proc', () => {
+      const id = run.runId();
+      dd = id ? procsOf(id, 'dd') : [];
+      return dd.length > 0;
+    });
+    const t0 = Date.now();
+    run.child.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 150));
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    expect(Date.now() - t0).toBeLessThan(15_000);
+    expect(r.stderr).toMatch(/again to force/);
+    // The graceful path (final save, table, reports) did not run: the second signal cut it short.
+    expect(r.stdout).not.toContain('Kernel Security');
+    expect(r.stdout).not.toContain('--resume');
+    const runId = run.runId() as string;
+    expect(readResults(run).status).toBe('running'); // still parses: every write is a rename
+    for (const pid of dd) expect(alive(pid), `dd ${pid} after the forced exit`).toBe(false);
+    expect(procsOf(runId, 'dd')).toEqual([]);
+    const c = await runCli(['clean', '--run', runId]);
+    expect(c.code, c.stderr).toBe(0);
+    nothingLeft(runId);
+  }, 240_000);
+});
+
+describe('--resume of a run whose environment changed', () => {
+  it('is refused with exit 2, naming the changed field, before any sample is taken', async () => {
+    const file = writeScenario(twoTargets('samples: 6\nwarmup: 0', DD));
+    const run = startRun([file]);
+    await waitFor('2 dd samples', () => run.samples().length >= 2);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    expect(r.code, r.stderr).toBe(130);
+    const runId = run.runId() as string;
+    // Doctor the results file: the host's kernel is not the one the samples were taken on.
+    const path = `${run.resultsDir}/${runId}.json`;
+    const doctored = JSON.parse(readFileSync(path, 'utf8')) as { targets: { id: string; fingerprint: { kernelRelease?: string } }[] };
+    const host = doctored.targets.find((t) => t.id === 'host');
+    expect(host?.fingerprint.kernelRelease).toBeTruthy();
+    host!.fingerprint.kernelRelease = '0.0.0-doctored';
+    writeFileSync(path, JSON.stringify(doctored, null, 2));
+    const before = run.samples().length;
+
+    const resumed = await runCli(['run', '--resume', runId, '--results-dir', run.resultsDir, '--reports-dir', run.reportsDir]);
+    expect(resumed.code, resumed.stderr).toBe(2);
+    expect(resumed.stderr).toMatch(/kernelRelease/);
+    expect(resumed.stderr).toContain('0.0.0-doctored');
+    expect(resumed.stderr).toMatch(/target host/);
+    expect(resumed.stderr).toMatch(/new run/);
+    expect(run.samples().length).toBe(before); // nothing sampled on the changed environment
+    nothingLeft(runId);
+  }, 240_000);
+});
+
+describe('three failed samples in a row', () => {
+  it('stop that workload on that target with a note, and the run exits 1', async () => {
+    const mnt = `/tmp/bs-tmpfs3-${process.pid}`;
+    mkdirSync(mnt, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]);
+    try {
+      const file = writeScenario(`name: three-failures
+baseline: host
+targets:
+  host: {label: Host, host: local}
+workloads:
+  dd: {kind: dd, blockSize: 1M, count: 16, dropCaches: false}
+samples: 8
+warmup: 0
+scratchRoot: ${mnt}/scratch
+`);
+      const run = startRun([file]);
+      const r = await run.done;
+      expect(r.code, r.stderr).toBe(1);
+      const results = readResults(run);
+      // Eight were planned; the third failure in a row ends it.
+      expect(results.samples.length).toBe(3);
+      for (const s of results.samples) {
+        expect(s.ok).toBe(false);
+        expect(s.error).toMatch(/No space left on device|wrote \d+ of/);
+      }
+      expect(results.notes.some((n) => /dd · host: stopped after 3 consecutive failed samples/.test(n)), results.notes.join('\n')).toBe(true);
+      expect(r.stderr).toMatch(/stopped after 3 consecutive failed samples/);
+      expect(results.status).toBe('failed');
+    } finally {
+      execFileSync('umount', [mnt]);
+      rmSync(mnt, { recursive: true, force: true });
+    }
+  }, 240_000);
 });
 
 describe('kill -9 and clean', () => {
@@ -223,6 +384,9 @@ warmup: 0
 });
 
 afterAll(() => {
-  // Belt and braces for a failed assertion above: never leave a test's containers running.
-  execFileSync('docker', ['ps', '-aq', '--filter', 'label=benchsuite.run'], { encoding: 'utf8' });
+  // Belt and braces for a failed assertion above: never leave this file's containers running (only the runs
+  // started here: other suites may have runs of their own on this engine), and fail if any were left.
+  const left = [...startedRuns].flatMap((id) => containersOf(id));
+  for (const c of left) execFileSync('docker', ['rm', '-f', c], { stdio: 'ignore' });
+  expect(left, 'containers left behind by the runs of this file').toEqual([]);
 });

@@ -14,6 +14,9 @@ export interface BackgroundRun {
   done: Promise<{ code: number | null; stdout: string; stderr: string }>;
 }
 
+/** Run ids of every run started through startRun in this test process (afterAll cleans up only these). */
+export const startedRuns = new Set<string>();
+
 export function startRun(args: string[], env: NodeJS.ProcessEnv = {}): BackgroundRun {
   const resultsDir = tempDir('rel-results');
   const reportsDir = tempDir('rel-reports');
@@ -29,7 +32,12 @@ export function startRun(args: string[], env: NodeJS.ProcessEnv = {}): Backgroun
   const done = new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
     child.on('close', (code) => resolve({ code, stdout, stderr })),
   );
-  const runId = (): string | undefined => /, run (\S+) →/.exec(stderr)?.[1];
+  const runId = (): string | undefined => {
+    const id = /, run (\S+) →/.exec(stderr)?.[1];
+    if (id) startedRuns.add(id);
+    return id;
+  };
+  child.stderr?.on('data', () => runId());
   const samples = (): Sample[] => {
     const id = runId();
     if (!id) return [];
@@ -81,3 +89,34 @@ export function writeScenario(text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+/**
+ * Processes whose argv[0] is `name` (basename) and whose command line mentions the run, read from /proc
+ * (containers' processes are visible there too). Returns their pids.
+ */
+export function procsOf(runId: string, name: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e)) continue;
+    let argv: string[];
+    try {
+      argv = readFileSync(`/proc/${e}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    } catch {
+      continue; // exited meanwhile
+    }
+    const first = argv[0]?.split('/').pop();
+    if (first === name && argv.some((a) => a.includes(runId))) out.push(Number(e));
+  }
+  return out;
+}
+
+/** True while the process exists and is not a zombie. */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+

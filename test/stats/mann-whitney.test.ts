@@ -53,7 +53,7 @@ describe('Mann–Whitney U, exact', () => {
     const r2 = mannWhitney(b2, c2);
     expect(r2.method).toBe('exact');
     expect(r2.u).toBe(308);
-    expect(r2.pValue / 0.002914511329658594 - 1).toBeLessThan(1e-10);
+    expect(Math.abs(r2.pValue / 0.002914511329658594 - 1)).toBeLessThan(1e-10);
     expect(compare(b2, c2).mannWhitneyP).toBe(r2.pValue);
   });
 });
