@@ -44,7 +44,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
     exitCodes: [EXIT_CODES.ok, '2  a results file is missing or invalid, or a flag is wrong'],
   },
   compare: {
-    examples: ['benchsuite compare main-results/last.json results/20261129-193000-kvm-docker-3f2a.json --tolerance 5'],
+    examples: ['benchsuite compare main-results/last.json results/20261129-193000-kvm-docker-3f2a.json --tolerance 5', 'benchsuite compare results/20261201-193000-fleet-kvm-docker-1a2b/ results/20261202-193000-fleet-kvm-docker-3f2a/fleet.json'],
     exitCodes: ['0  no regression beyond the tolerance', '1  a regression beyond the tolerance (the whole interval is worse)', '2  a results file is missing or invalid', '3  inconclusive (with --strict)'],
   },
   history: {

@@ -24,6 +24,7 @@ import { InputError } from '../scenario/errors.js';
 import { ensureOutputDir } from './output-dir.js';
 import { fleetReportCommand } from '../fleet/cli.js';
 import { isFleetPath } from '../fleet/file.js';
+import { fleetCompareCommand } from '../fleet/compare.js';
 
 export interface CommandIo {
   stdout: (text: string) => void;
@@ -108,6 +109,9 @@ export interface CompareFlags {
 export async function compareCommand(baselineFile: string, currentFile: string, flags: CompareFlags = {}, io: CommandIo = processIo): Promise<number> {
   return guarded(io, async () => {
     const tolerancePct = parseTolerance(flags.tolerance);
+    if (isFleetPath(baselineFile) || isFleetPath(currentFile)) {
+      return fleetCompareCommand(baselineFile, currentFile, { tolerancePct, metrics: splitList(flags.metric), strict: flags.strict ?? false }, io); // src/fleet
+    }
     const base = await loadResults(baselineFile);
     const cur = await loadResults(currentFile);
     const metrics = splitList(flags.metric);
@@ -170,8 +174,8 @@ export function registerReportCommands(program: Command): void {
   program
     .command('compare')
     .description('compare two runs target by target; exit 1 on a regression beyond the tolerance')
-    .argument('<baseline-results>', 'results JSON of the reference run')
-    .argument('<current-results>', 'results JSON of the run under test')
+    .argument('<baseline-results>', 'results JSON of the reference run (or a fleet: results/<fleetId>/ or its fleet.json)')
+    .argument('<current-results>', 'results JSON of the run under test (or a fleet, to compare per host and the pooled fleet overhead)')
     .option('--tolerance <pct>', `allowed overhead in percent (default ${DEFAULT_TOLERANCE_PCT})`)
     .option('--metric <name>', 'metric to compare: name, workload id or workload/metric (repeatable or comma-separated; default: primary metrics)', collect, [])
     .option('--strict', 'exit 3 when a comparison is inconclusive (interval straddles the tolerance)')

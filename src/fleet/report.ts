@@ -39,6 +39,8 @@ export interface FleetPooledRow {
   i2: number;
   q: number;
   method: string;
+  /** The pooled log ratio, its standard error and the degrees of freedom of its interval (null: normal), for `compare`. */
+  log: { estimate: number; se: number; df: number | null };
 }
 
 export interface FleetBlock {
@@ -108,6 +110,7 @@ function pool(label: string, entries: { host: string; study: MetaStudy }[], conf
     i2: m.i2,
     q: m.q,
     method: m.k >= 2 ? 'DerSimonian–Laird, Hartung–Knapp CI' : 'one host',
+    log: { estimate: m.estimate, se: m.se, df: m.method === 'DL+HK' ? m.df : null },
   };
 }
 
