@@ -8,7 +8,7 @@
  *   npm run bench -- client
  */
 import os from 'node:os';
-import { LocalMachine } from '../src/targets/local.js';
+import { LocalMachine } from '../src/exec/local.js';
 import { abArgv, abSchema, clientCpuSeconds, CLIENT_SATURATION, parseAbOutput, withClientCpu } from '../src/workloads/ab/index.js';
 import { checkAborted, cpuSecondsOf, figures, loadMark, type LoadMark, measuredLine, mmm, num, startNginx, table, type Figures, type NginxServer } from './common.js';
 

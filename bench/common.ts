@@ -9,8 +9,8 @@ import { chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wr
 import os from 'node:os';
 import { join } from 'node:path';
 import { quantileSorted } from '../src/stats/index.js';
-import { spawnBackground } from '../src/targets/process.js';
-import type { BackgroundProcess } from '../src/targets/types.js';
+import { spawnBackground } from '../src/exec/process.js';
+import type { BackgroundProcess } from '../src/exec/types.js';
 import { freeLocalPort } from '../src/util/net.js';
 import { descendants, readProcStat } from '../src/util/proc.js';
 import { startLoopbackSshd, type LoopbackSshd } from '../support/loopback-sshd.js';

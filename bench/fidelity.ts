@@ -10,7 +10,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { compare } from '../src/stats/index.js';
 import { HostTarget } from '../src/targets/host.js';
-import { LocalMachine } from '../src/targets/local.js';
+import { LocalMachine } from '../src/exec/local.js';
 import { abArgv, abSchema, AbWorkload } from '../src/workloads/ab/index.js';
 import { ddArgv, ddSchema, DdWorkload } from '../src/workloads/dd/index.js';
 import { fio, fioArgv } from '../src/workloads/fio/index.js';

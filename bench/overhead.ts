@@ -15,7 +15,7 @@ import { DockerTarget } from '../src/targets/docker.js';
 import { LocalMachine } from '../src/exec/local.js';
 import { runProcess } from '../src/exec/process.js';
 import { SshMachine } from '../src/exec/ssh.js';
-import type { Environment, ExecResult } from '../src/targets/types.js';
+import type { Environment, ExecResult } from '../src/exec/types.js';
 import { spawn } from 'node:child_process';
 import { abArgv, abSchema, clientCpuSeconds, CLIENT_SATURATION, parseAbOutput, withClientCpu } from '../src/workloads/ab/index.js';
 import { parseDdOutput } from '../src/workloads/dd/index.js';

@@ -12,7 +12,7 @@
  */
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { killAllChildren } from '../src/targets/process.js';
+import { killAllChildren } from '../src/exec/process.js';
 import { calibrationBench } from './calibration.js';
 import { clientBottleneckBench } from './client-bottleneck.js';
 import { benchAbort, machineInfo, loadAvg, removeBenchContainers, runAllCleanups } from './common.js';

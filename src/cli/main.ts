@@ -12,8 +12,8 @@ import { DEFAULT_SCRATCH_ROOT, scenarioSchema, type Scenario } from '../scenario
 import { runScenario } from '../runner/run.js';
 import { createProgress } from '../runner/progress.js';
 import { checkCleanInputs, findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
-import { killAllChildren } from '../targets/process.js';
-import { LocalMachine } from '../targets/local.js';
+import { killAllChildren } from '../exec/process.js';
+import { LocalMachine } from '../exec/local.js';
 import { createTargets, explainAutoHost, realAutoHostDeps, type AutoHostDeps } from '../targets/factory.js';
 import { buildWorkloadImage, ensureWorkloadImage, DEFAULT_IMAGE } from '../image/workload-image.js';
 import { loadResults } from '../report/load.js';

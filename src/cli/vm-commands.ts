@@ -3,7 +3,7 @@
  */
 import { Command, Option } from 'commander';
 import { InputError } from '../scenario/errors.js';
-import { killAllChildren } from '../targets/process.js';
+import { killAllChildren } from '../exec/process.js';
 import {
   DEFAULT_SETTINGS,
   DISK_CACHE_MODES,

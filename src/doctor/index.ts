@@ -12,9 +12,9 @@ import { homedir } from 'node:os';
 import { DEFAULT_IMAGE, type ContainerSpec, type Scenario, type TargetSpec } from '../scenario/schema.js';
 import { IMAGE_BINARIES, imagePackagesFor } from '../image/workload-image.js';
 import { dockerRunFlags } from '../targets/docker.js';
-import { LocalMachine } from '../targets/local.js';
-import { SshMachine } from '../targets/ssh.js';
-import type { ExecResult, Machine } from '../targets/types.js';
+import { LocalMachine } from '../exec/local.js';
+import { SshMachine } from '../exec/ssh.js';
+import type { ExecResult, Machine } from '../exec/types.js';
 import { kindOf, requirements, type ProgramRequirement } from '../workloads/index.js';
 
 export interface Check {

@@ -5,7 +5,7 @@
  * servers (nginx with a config in a run's scratch directory). Parsing is pure, for tests on captured text.
  */
 import type { MachineLoadRecord } from '../results/model.js';
-import type { Machine } from '../targets/types.js';
+import type { Machine } from '../exec/types.js';
 import { procStatFields } from '../util/proc.js';
 
 /** Above this percentage of all CPUs busy, a run warns (a scenario's maxBusyCpuPct refuses instead). */

@@ -8,7 +8,7 @@ import { homedir, userInfo } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { InputError } from '../scenario/errors.js';
 import type { Scenario } from '../scenario/schema.js';
-import { formatSshUrl, parseSshUrl } from '../targets/ssh-url.js';
+import { formatSshUrl, parseSshUrl } from '../exec/ssh-url.js';
 import type { InventoryHost, Vars } from './inventory.js';
 
 export interface HostConnection {

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { loadResults } from '../report/load.js';
 import type { RunResults } from '../results/model.js';
 import { InputError } from '../scenario/errors.js';
-import { killAllChildren } from '../targets/process.js';
+import { killAllChildren } from '../exec/process.js';
 import { FLEET_ID_PATTERN, fleetPath, loadFleet, type FleetFile } from './file.js';
 import { buildFleetReport, checkGroupBy, renderFleetText, writeFleetReports } from './report.js';
 import { runFleet, type FleetRunFlags, type ScenarioLoader } from './run.js';

@@ -6,6 +6,9 @@
 import { z } from 'zod';
 import type { Scenario } from '../scenario/schema.js';
 import { RUN_ID_PATTERN } from '../util/run-id.js';
+import type { MetricInfo, Sample } from '../workloads/types.js';
+/** What a workload measures and one sample of it are declared by the workload contract (src/workloads/types.ts). */
+export type { MetricInfo, Sample };
 
 export const SCHEMA_VERSION = 1;
 
@@ -54,40 +57,7 @@ export interface TargetRecord {
   fingerprint: Fingerprint;
 }
 
-export interface MetricInfo {
-  workload: string;
-  /** e.g. "write_mbps", "requests_per_sec". */
-  metric: string;
-  /** Display name, e.g. "Disk Write (dd)". */
-  title: string;
-  unit: string;
-  higherIsBetter: boolean;
-  /** The metric that goes in the comparison table (others are recorded but secondary). */
-  primary: boolean;
-  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1); docs/statistics.md. */
-  resolution?: number;
-  /** Positive by nature (rates, times): difference intervals never go below −100 %. Default true. */
-  positive?: boolean;
-}
 
-export interface Sample {
-  /** Monotonic sequence in the run (append order). */
-  seq: number;
-  target: string;
-  workload: string;
-  /** Round number, 0-based; warmups have round -1 - k. */
-  round: number;
-  warmup: boolean;
-  ok: boolean;
-  error?: string;
-  startedAt: string;
-  durationMs: number;
-  /** metric name -> value, in the unit named by MetricInfo. Empty when !ok. */
-  values: Record<string, number>;
-  /** Raw facts the parser saw (bytes, seconds, failed requests, dropped caches…). */
-  details?: Record<string, unknown>;
-  attempts?: number;
-}
 
 export interface SummaryRecord {
   target: string;

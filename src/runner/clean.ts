@@ -8,7 +8,7 @@
 import { InputError } from '../scenario/errors.js';
 import { scratchRootProblem } from '../scenario/validate.js';
 import { findRunContainers, removeContainers } from '../targets/docker.js';
-import type { Machine } from '../targets/types.js';
+import type { Machine } from '../exec/types.js';
 import { quoteValue } from '../util/quote.js';
 import { RUN_ID_PATTERN } from '../util/run-id.js';
 import { SCRATCH_MARKER } from './scratch.js';

@@ -1,5 +1,5 @@
 /** The commit and branch of the code under test: CI variables first, else the git work tree here. */
-import { runProcess } from '../targets/process.js';
+import { runProcess } from '../exec/process.js';
 
 export async function gitInfo(env: NodeJS.ProcessEnv = process.env): Promise<{ commit?: string; branch?: string } | undefined> {
   const commit = env.GITHUB_SHA ?? env.CI_COMMIT_SHA ?? env.BENCHSUITE_GIT_COMMIT;

@@ -6,7 +6,7 @@
 import type { MetricInfo, RunResults, TargetRecord } from '../results/model.js';
 import { ResultsStore } from '../results/store.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { Machine, Target } from '../targets/types.js';
+import type { Machine, Target } from '../exec/types.js';
 import type { PreparedWorkload, Workload } from '../workloads/types.js';
 import { seededRandom } from './order.js';
 import { initialResults, planOf, plannedPerTarget, type SamplingPlan } from './plan.js';

@@ -6,7 +6,7 @@
 import { surveyLoad, type LoadOptions } from '../env/load.js';
 import type { MachineLoadRecord, PreflightRecord } from '../results/model.js';
 import type { Scenario } from '../scenario/schema.js';
-import type { Machine } from '../targets/types.js';
+import type { Machine } from '../exec/types.js';
 import type { RunningGuest } from '../vm/index.js';
 import type { RunTargets } from './pipeline.js';
 

@@ -7,7 +7,7 @@ import { collectFingerprint } from '../env/fingerprint.js';
 import type { Fingerprint, Sample, TargetRecord } from '../results/model.js';
 import type { Scenario } from '../scenario/schema.js';
 import { InputError } from '../scenario/errors.js';
-import type { Machine, Target } from '../targets/types.js';
+import type { Machine, Target } from '../exec/types.js';
 import type { PreparedWorkload, Workload } from '../workloads/types.js';
 import { createScratch } from './scratch.js';
 import type { RunSession } from './session.js';

@@ -3,8 +3,8 @@
  * (mkdir fails if it already exists) and marked with a file naming the run. Only a marked directory of
  * this run is ever removed.
  */
-import type { Machine } from '../targets/types.js';
-import { formatExecFailure } from '../targets/types.js';
+import type { Machine } from '../exec/types.js';
+import { formatExecFailure } from '../exec/types.js';
 
 export const SCRATCH_MARKER = '.benchsuite-scratch';
 

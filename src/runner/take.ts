@@ -3,7 +3,7 @@
  * (failed samples too), and stops a target after too many failures in a row.
  */
 import type { MetricInfo, Sample } from '../results/model.js';
-import { ConnectionError } from '../targets/types.js';
+import { ConnectionError } from '../exec/types.js';
 import { SampleError, type PreparedWorkload } from '../workloads/types.js';
 import type { RunSession } from './session.js';
 

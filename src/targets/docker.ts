@@ -8,7 +8,7 @@ import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
-import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from './types.js';
+import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from '../exec/types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */

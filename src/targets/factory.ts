@@ -5,7 +5,7 @@ import { localGuest } from './guest.js';
 import { createTarget } from './kinds.js';
 import { LocalMachine } from '../exec/local.js';
 import { SshMachine } from '../exec/ssh.js';
-import type { Machine, Target } from './types.js';
+import type { Machine, Target } from '../exec/types.js';
 import type { KvmVerdict } from '../vm/qemu.js';
 import type { VmConnection } from '../vm/lifecycle.js';
 

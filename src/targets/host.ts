@@ -1,5 +1,5 @@
 /** The workload runs directly on the machine (bare metal, or a VM's own userland). */
-import type { BackgroundProcess, Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from './types.js';
+import type { BackgroundProcess, Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from '../exec/types.js';
 
 export class HostTarget implements Target {
   readonly kind = 'host' as const;

@@ -5,7 +5,7 @@
 import type { ContainerSpec, TargetSpec } from '../scenario/schema.js';
 import { DockerTarget } from './docker.js';
 import { HostTarget } from './host.js';
-import type { Machine, Target } from './types.js';
+import type { Machine, Target } from '../exec/types.js';
 
 export interface TargetKindContext {
   id: string;

@@ -10,7 +10,6 @@
  *   quick mode, validation, doctor, the workload image, the guest recipe and set-up all read the registry.
  */
 import type { z } from 'zod';
-import type { MetricInfo, Sample } from '../results/model.js';
 import type { Environment, Target } from '../exec/types.js';
 
 export interface WorkloadContext {
@@ -117,4 +116,39 @@ export interface WorkloadKind<S extends KindSchema = KindSchema> {
 /** Typed identity: lets a kind module declare itself with its settings' type inferred from its schema. */
 export function defineWorkloadKind<S extends KindSchema>(kind: WorkloadKind<S>): WorkloadKind<S> {
   return kind;
+}
+
+export interface MetricInfo {
+  workload: string;
+  /** e.g. "write_mbps", "requests_per_sec". */
+  metric: string;
+  /** Display name, e.g. "Disk Write (dd)". */
+  title: string;
+  unit: string;
+  higherIsBetter: boolean;
+  /** The metric that goes in the comparison table (others are recorded but secondary). */
+  primary: boolean;
+  /** The step the tool quantizes values to, in `unit` (ab prints latency percentiles in whole ms: 1); docs/statistics.md. */
+  resolution?: number;
+  /** Positive by nature (rates, times): difference intervals never go below −100 %. Default true. */
+  positive?: boolean;
+}
+
+export interface Sample {
+  /** Monotonic sequence in the run (append order). */
+  seq: number;
+  target: string;
+  workload: string;
+  /** Round number, 0-based; warmups have round -1 - k. */
+  round: number;
+  warmup: boolean;
+  ok: boolean;
+  error?: string;
+  startedAt: string;
+  durationMs: number;
+  /** metric name -> value, in the unit named by MetricInfo. Empty when !ok. */
+  values: Record<string, number>;
+  /** Raw facts the parser saw (bytes, seconds, failed requests, dropped caches…). */
+  details?: Record<string, unknown>;
+  attempts?: number;
 }

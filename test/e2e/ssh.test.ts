@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
 import { SshMachine } from '../../src/exec/ssh.js';
-import { ConnectionError } from '../../src/targets/types.js';
+import { ConnectionError } from '../../src/exec/types.js';
 import { readOnlyResults, runCli, tempDir } from '../helpers/cli.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';

@@ -10,8 +10,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { doctor, formatChecks, parseDf, registerDoctorCommand, type Check } from '../../src/cli/doctor.js';
 import { loadScenario } from '../../src/scenario/load.js';
 import { scenarioSchema, type Scenario } from '../../src/scenario/schema.js';
-import { LocalMachine } from '../../src/targets/local.js';
-import type { ExecOptions, Machine } from '../../src/targets/types.js';
+import { LocalMachine } from '../../src/exec/local.js';
+import type { ExecOptions, Machine } from '../../src/exec/types.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 
 const find = (checks: Check[], target: string, name: string): Check | undefined => checks.find((c) => c.target === target && c.name === name);

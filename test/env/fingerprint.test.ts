@@ -8,9 +8,9 @@ import { isUnknown } from '../../src/results/model.js';
 import { containerSchema, type ContainerSpec } from '../../src/scenario/schema.js';
 import { DockerTarget } from '../../src/targets/docker.js';
 import { HostTarget } from '../../src/targets/host.js';
-import { LocalMachine } from '../../src/targets/local.js';
-import { SshMachine } from '../../src/targets/ssh.js';
-import type { Environment } from '../../src/targets/types.js';
+import { LocalMachine } from '../../src/exec/local.js';
+import { SshMachine } from '../../src/exec/ssh.js';
+import type { Environment } from '../../src/exec/types.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { fakeTarget } from './helpers.js';
 

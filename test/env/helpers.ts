@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { BUNDLE_SCRIPT, collectFingerprint, dockerContainerProbe } from '../../src/env/fingerprint.js';
 import { SCHEMA_VERSION, type Fingerprint, type RunResults, type TargetRecord } from '../../src/results/model.js';
 import { scenarioSchema, type ContainerSpec } from '../../src/scenario/schema.js';
-import type { Environment, ExecResult, Machine, Target } from '../../src/targets/types.js';
+import type { Environment, ExecResult, Machine, Target } from '../../src/exec/types.js';
 
 const FIX = new URL('../fixtures/env/', import.meta.url);
 export const fixture = (name: string): string => readFileSync(new URL(name, FIX), 'utf8');

@@ -8,7 +8,7 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { assessLoad, cpuTimes, parseCmdlines, parseProbe, surveyLoad } from '../../src/env/load.js';
-import { LocalMachine } from '../../src/targets/local.js';
+import { LocalMachine } from '../../src/exec/local.js';
 
 const fixture = (name: string): string => readFileSync(join(import.meta.dirname, '../fixtures/load', name), 'utf8');
 

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
-import { ConnectionError } from '../../src/targets/types.js';
+import { ConnectionError } from '../../src/exec/types.js';
 import { SampleError } from '../../src/workloads/types.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { capture, FAST, FakeTarget, FakeWorkload, readResults, run, runTargets, sequence, type Script } from './fakes.js';

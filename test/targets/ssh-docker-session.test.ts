@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerSchema } from '../../src/scenario/schema.js';
 import { DockerTarget } from '../../src/targets/docker.js';
 import { SshMachine } from '../../src/exec/ssh.js';
-import type { Environment } from '../../src/targets/types.js';
+import type { Environment } from '../../src/exec/types.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 

@@ -2,7 +2,7 @@
 // exit codes, timeouts and aborts that kill the remote process group, and sessions that drop and come back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SshMachine } from '../../src/exec/ssh.js';
-import { ConnectionError } from '../../src/targets/types.js';
+import { ConnectionError } from '../../src/exec/types.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 

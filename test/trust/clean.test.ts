@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkCleanInputs, findLeftovers } from '../../src/runner/clean.js';
 import { InputError } from '../../src/scenario/errors.js';
-import type { ExecResult, Machine } from '../../src/targets/types.js';
+import type { ExecResult, Machine } from '../../src/exec/types.js';
 
 const A = '20261201-100000-web-aaaa';
 const B = '20261201-110000-web-bbbb';

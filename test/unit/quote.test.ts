@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { quoteArg, quoteCommandLine } from '../../src/targets/quote.js';
-import { formatSshUrl, parseSshUrl } from '../../src/targets/ssh-url.js';
+import { quoteArg, quoteCommandLine } from '../../src/exec/quote.js';
+import { formatSshUrl, parseSshUrl } from '../../src/exec/ssh-url.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 
 

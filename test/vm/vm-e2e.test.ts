@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
-import { SshMachine } from '../../src/targets/ssh.js';
+import { SshMachine } from '../../src/exec/ssh.js';
 import { ROOT } from '../helpers/cli.js';
 import { imageReady } from '../../src/vm/image.js';
 import { ensureVm, vmDown, vmStatus, type VmConnection } from '../../src/vm/index.js';

@@ -3,7 +3,7 @@
  * container's main process, with the same generated config); `ab`, the client, runs on the target's
  * machine and talks to 127.0.0.1. A sample with any failed or non-2xx request is rejected, never averaged.
  */
-import type { MetricInfo, Sample } from '../../results/model.js';
+import type { MetricInfo, Sample } from '../types.js';
 import { formatExecFailure } from '../../exec/types.js';
 import { procStatFields } from '../../util/proc.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';

@@ -2,7 +2,7 @@
  * nginx for the HTTP workload kinds (ab, and any other client measuring the same server): the generated
  * configuration, identical for bare metal and containers, and the server's start where the workload runs.
  */
-import { formatExecFailure, type Environment, type Machine } from '../../targets/types.js';
+import { formatExecFailure, type Environment, type Machine } from '../../exec/types.js';
 import type { WorkloadContext } from '../types.js';
 
 export interface NginxConfigOptions {

@@ -3,7 +3,7 @@
  * run's scratch directory; the file is removed after every sample. MB/s is decimal (10^6 bytes/s, as dd
  * prints it), computed from dd's exact bytes and seconds rather than its two-digit rate.
  */
-import type { MetricInfo } from '../../results/model.js';
+import type { MetricInfo } from '../types.js';
 import { formatExecFailure } from '../../exec/types.js';
 import { parseSize } from '../common/fields.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';

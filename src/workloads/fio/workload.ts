@@ -3,8 +3,8 @@
  * time, MB/s, IOPS and completion-latency percentiles from fio's JSON report. The file is laid out by fio on
  * the first sample, reused by the next ones (a read test needs it) and removed when the workload is done.
  */
-import type { MetricInfo } from '../../results/model.js';
-import { formatExecFailure } from '../../targets/types.js';
+import type { MetricInfo } from '../types.js';
+import { formatExecFailure } from '../../exec/types.js';
 import { parseSize } from '../common/fields.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { parseFioJson } from './parse.js';

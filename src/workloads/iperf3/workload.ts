@@ -4,8 +4,8 @@
  * container's own address, so the bridge (veth, NAT-free routing through docker0) is in the path; with host
  * networking both ends use 127.0.0.1. Only loopback and the run's own container are ever addressed.
  */
-import type { MetricInfo } from '../../results/model.js';
-import { formatExecFailure, type Machine } from '../../targets/types.js';
+import type { MetricInfo } from '../types.js';
+import { formatExecFailure, type Machine } from '../../exec/types.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { localAddresses, parseIperf3Json } from './parse.js';
 import { LOOPBACK_V4, type Iperf3Spec } from './schema.js';

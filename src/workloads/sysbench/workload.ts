@@ -2,8 +2,8 @@
  * sysbench where the workload runs: `cpu` (prime numbers up to a fixed limit, events per second) or `memory`
  * (block writes or reads, MiB/s). Both are time-bound; the same binary runs on bare metal and in the container.
  */
-import type { MetricInfo } from '../../results/model.js';
-import { formatExecFailure } from '../../targets/types.js';
+import type { MetricInfo } from '../types.js';
+import { formatExecFailure } from '../../exec/types.js';
 import { parseSize } from '../common/fields.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { parseSysbenchOutput } from './parse.js';

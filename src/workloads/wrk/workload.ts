@@ -3,8 +3,8 @@
  * where the workload runs), with wrk, multi-threaded, on the target's machine. A sample with any socket error
  * or any response wrk counts as an error (status >= 400) is rejected, never averaged.
  */
-import type { MetricInfo } from '../../results/model.js';
-import { formatExecFailure } from '../../targets/types.js';
+import type { MetricInfo } from '../types.js';
+import { formatExecFailure } from '../../exec/types.js';
 import { startStaticServer, type HttpProbe } from '../common/nginx.js';
 import { SampleError, type PreparedWorkload, type SampleOutcome, type Workload, type WorkloadContext } from '../types.js';
 import { parseWrkOutput, socketErrors, WRK_REPORT_SCRIPT } from './parse.js';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containerSchema } from '../../../src/scenario/schema.js';
 import { DockerTarget } from '../../../src/targets/docker.js';
-import { LocalMachine } from '../../../src/targets/local.js';
+import { LocalMachine } from '../../../src/exec/local.js';
 import { ab } from '../../../src/workloads/ab/index.js';
 
 // nginx's workers run as nobody: the directories must be traversable, as the runner's scratch directories are.

@@ -4,7 +4,7 @@ import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { HostTarget } from '../../../src/targets/host.js';
-import { LocalMachine } from '../../../src/targets/local.js';
+import { LocalMachine } from '../../../src/exec/local.js';
 import { fio } from '../../../src/workloads/fio/index.js';
 
 const scratchRoot = mkdtempSync('/var/tmp/bs-test-fio-');

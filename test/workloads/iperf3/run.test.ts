@@ -6,8 +6,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { containerSchema } from '../../../src/scenario/schema.js';
 import { DockerTarget } from '../../../src/targets/docker.js';
 import { HostTarget } from '../../../src/targets/host.js';
-import { LocalMachine } from '../../../src/targets/local.js';
-import type { Target } from '../../../src/targets/types.js';
+import { LocalMachine } from '../../../src/exec/local.js';
+import type { Target } from '../../../src/exec/types.js';
 import { iperf3 } from '../../../src/workloads/iperf3/index.js';
 
 const scratchRoot = mkdtempSync('/var/tmp/bs-test-iperf3-');

@@ -1,7 +1,7 @@
 // sysbench for real on this host: cpu (events/s) and memory (MiB/s), one second each.
 import { describe, expect, it } from 'vitest';
 import { HostTarget } from '../../../src/targets/host.js';
-import { LocalMachine } from '../../../src/targets/local.js';
+import { LocalMachine } from '../../../src/exec/local.js';
 import { sysbench } from '../../../src/workloads/sysbench/index.js';
 
 describe.each([
