@@ -12,7 +12,7 @@ import { DEFAULT_SCRATCH_ROOT, scenarioSchema, type Scenario } from '../scenario
 import { runScenario } from '../runner/run.js';
 import { createProgress } from '../runner/progress.js';
 import { checkCleanInputs, findLeftovers, leftoverCount, removeLeftovers } from '../runner/clean.js';
-import { killAllChildren } from '../exec/process.js';
+import { trapInterrupts } from '../exec/interrupt.js';
 import { LocalMachine } from '../exec/local.js';
 import { createTargets, explainAutoHost, realAutoHostDeps, type AutoHostDeps } from '../targets/factory.js';
 import { buildWorkloadImage, ensureWorkloadImage, DEFAULT_IMAGE } from '../image/workload-image.js';
@@ -90,10 +90,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
     return dir;
   };
   const fleet = flags as RunFlags & FleetCliFlags; // --inventory, or --resume of a fleet: src/fleet
-  if (isFleetRun(fleet)) {
-    outputDirs();
-    return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli);
-  }
+  if (isFleetRun(fleet)) return fleetRunCommand(scenarioArg, fleet, argv, scenarioFromCli, outputDirs);
   // Read-only until the scenario is validated: invalid input writes nothing, not even an empty directory.
   let resultsDir = resolve(flags.resultsDir);
   let resume;
@@ -128,20 +125,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       `warning: a killed run left ${left.containers.length} container(s), ${left.servers.length} server(s) and ${left.scratchDirs.length} scratch dir(s) here; \`benchsuite clean\` removes them`,
     );
   }
-  const controller = new AbortController();
-  let interrupts = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      progress.log(`${sig}: stopping the running sample and cleaning up (again to force)`);
-      controller.abort();
-    } else {
-      killAllChildren();
-      process.exit(EXIT.interrupted);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = trapInterrupts((sig) => progress.log(`${sig}: stopping the running sample and cleaning up (again to force)`));
   try {
     const runId = resume?.runId ?? newRunId(scenario.name);
     progress.log(`benchsuite: ${scenario.name}${flags.quick ? ' (quick)' : ''}, run ${runId} → ${resultsPath(resultsDir, runId)}`);
@@ -152,7 +136,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
       quick: Boolean(flags.quick) || Boolean(resume?.quick),
       resultsDir,
       command: ['benchsuite', ...argv],
-      signal: controller.signal,
+      signal: interrupt.signal,
       progress,
       resume,
       seed: flags.seed,
@@ -171,8 +155,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
     }
     return results.status === 'completed' ? EXIT.ok : EXIT.failed;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }
 

@@ -3,7 +3,7 @@
  */
 import { Command, Option } from 'commander';
 import { InputError } from '../scenario/errors.js';
-import { killAllChildren } from '../exec/process.js';
+import { trapInterrupts } from '../exec/interrupt.js';
 import {
   DEFAULT_SETTINGS,
   DISK_CACHE_MODES,
@@ -25,30 +25,16 @@ const log = (s: string): void => void process.stderr.write(`vm: ${s}\n`);
  * Resolves undefined (exit code 130) when interrupted.
  */
 async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Promise<T | undefined> {
-  const controller = new AbortController();
-  let count = 0;
-  const onSignal = (sig: NodeJS.Signals): void => {
-    count++;
-    if (count === 1) {
-      log(`${sig}: stopping and cleaning up (again to force)`);
-      controller.abort();
-    } else {
-      killAllChildren();
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = trapInterrupts((sig) => log(`${sig}: stopping and cleaning up (again to force)`));
   try {
-    return await work(controller.signal);
+    return await work(interrupt.signal);
   } catch (e) {
-    if (!controller.signal.aborted) throw e;
+    if (!interrupt.signal.aborted) throw e;
     log('interrupted; cleaned up (no half-built image, no qemu started by this command left running)');
     process.exitCode = 130;
     return undefined;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }
 

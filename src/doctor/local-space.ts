@@ -66,7 +66,9 @@ export function localScratchSpaceIssues(scenario: Scenario, fsFacts: FsFacts = l
   const issues: SpaceIssue[] = [];
   for (const [id, w] of Object.entries(scenario.workloads)) {
     const s = kindOf(w).scratchBytes?.(w);
-    if (!s || s.bytes <= 0) continue;
+    // Only kinds that lay their files out in full up front (fio) are refused here; dd's stream is checked by
+    // `benchsuite doctor`, and a disk that fills mid-run is a failed sample (docs/reliability.md).
+    if (!s || s.bytes <= 0 || !s.refuseBeyondFreeSpace) continue;
     for (const dev of devices) {
       const here = places.filter((p) => p.fs.device === dev);
       const fs = (here[0] as (typeof places)[number]).fs;

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { loadResults } from '../report/load.js';
 import type { RunResults } from '../results/model.js';
 import { InputError } from '../scenario/errors.js';
-import { killAllChildren } from '../exec/process.js';
+import { trapInterrupts } from '../exec/interrupt.js';
 import { FLEET_ID_PATTERN, fleetPath, loadFleet, type FleetFile } from './file.js';
 import { buildFleetReport, checkGroupBy, renderFleetText, writeFleetReports } from './report.js';
 import { runFleet, type FleetRunFlags, type ScenarioLoader } from './run.js';
@@ -47,34 +47,28 @@ export async function loadHostResults(fleet: FleetFile, dir: string): Promise<Ma
   return out;
 }
 
-export async function fleetRunCommand(scenarioArg: string | undefined, flags: FleetCliFlags, argv: string[], loadScenario: ScenarioLoader): Promise<number> {
+export async function fleetRunCommand(
+  scenarioArg: string | undefined,
+  flags: FleetCliFlags,
+  argv: string[],
+  loadScenario: ScenarioLoader,
+  prepareOutput?: () => void,
+): Promise<number> {
   if (flags.inventory !== undefined && flags.resume !== undefined) throw new InputError('--resume FLEETID continues a fleet with its recorded inventory: drop --inventory');
   checkGroupBy(flags.groupBy);
   const resultsDir = resolve(flags.resultsDir);
-  const controller = new AbortController();
-  setMaxListeners(0, controller.signal); // every host's samples listen to the one interrupt
-  let interrupts = 0;
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const onSignal = (sig: NodeJS.Signals): void => {
-    interrupts++;
-    if (interrupts === 1) {
-      log(`${sig}: stopping every host's running sample and cleaning up (again to force)`);
-      controller.abort();
-    } else {
-      killAllChildren();
-      process.exit(130);
-    }
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  const interrupt = trapInterrupts((sig) => log(`${sig}: stopping every host's running sample and cleaning up (again to force)`));
+  setMaxListeners(0, interrupt.signal); // every host's samples listen to the one interrupt
   try {
     const { fleet, dir } = await runFleet({
       flags: { ...flags, resultsDir },
       scenarioArg,
       loadScenario,
       command: ['benchsuite', ...argv],
-      signal: controller.signal,
+      signal: interrupt.signal,
       log,
+      prepareOutput,
     });
     const rep = buildFleetReport(fleet, await loadHostResults(fleet, dir), { groupBy: flags.groupBy });
     process.stdout.write(`\n${renderFleetText(rep)}`);
@@ -90,8 +84,7 @@ export async function fleetRunCommand(scenarioArg: string | undefined, flags: Fl
     }
     return fleet.status === 'completed' ? 0 : 1;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    interrupt.release();
   }
 }
 

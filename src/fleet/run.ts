@@ -48,6 +48,8 @@ export interface FleetRunOptions {
   command: string[];
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Checks (and creates) the output directories once the inventory and scenario are valid: bad input writes nothing. */
+  prepareOutput?: () => void;
 }
 
 interface HostPlan {
@@ -200,6 +202,7 @@ async function preflight(p: HostPlan, knownHostsFile: string | undefined, signal
 export async function runFleet(o: FleetRunOptions): Promise<FleetOutcome> {
   const { fleet, plans } = o.flags.resume ? await resumedFleet(o) : await newFleet(o);
   if (!FLEET_ID_PATTERN.test(fleet.fleetId)) throw new Error(`internal: fleet id ${fleet.fleetId}`);
+  o.prepareOutput?.();
   const dir = fleetDir(o.flags.resultsDir, fleet.fleetId);
   mkdirSync(dir, { recursive: true });
   const forks = o.flags.resume ? (o.flags.forks ?? fleet.forks) : fleet.forks;

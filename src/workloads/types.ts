@@ -104,9 +104,9 @@ export interface WorkloadKind<S extends KindSchema = KindSchema> {
   readonly requirements: readonly ProgramRequirement[];
   /**
    * Bytes the workload keeps in the scratch directory at once, how to lower them, and the settings field that
-   * sets them (a run refuses a scenario whose files do not fit on this host; doctor checks every target).
+   * sets them (doctor checks every target; with refuseBeyondFreeSpace a run also refuses, before anything starts, a scenario whose files do not fit on this host).
    */
-  scratchBytes?(spec: z.output<S>): { bytes: number; lower: string; field?: string } | undefined;
+  scratchBytes?(spec: z.output<S>): { bytes: number; lower: string; field?: string; refuseBeyondFreeSpace?: boolean } | undefined;
   /** The settings field that, when true, drops the page cache before samples (doctor checks it is permitted). */
   dropsCaches?(spec: z.output<S>): string | undefined;
   /** The Workload for one scenario entry. */

@@ -292,7 +292,7 @@ describe('schema messages', () => {
     expect(issues(yaml('warmup: "two"\n'))[0]).toBe('s.yaml:7:1 warmup: expected number, got "two"');
     expect(issues(yaml('order: shuffled\n'))[0]).toBe('s.yaml:7:1 order: expected one of "interleaved", "randomized", "sequential", got "shuffled"');
     expect(issues(yaml('warmup: 101\n'))[0]).toMatch(/^s\.yaml:7:1 warmup: .*; got 101$/);
-    expect(issues(yaml('', undefined, '  w: {kind: fio}'))[0]).toMatch(/workloads\.w(\.kind)?: .*a workload needs kind: .*\bdd\b/);
+    expect(issues(yaml('', undefined, '  w: {kind: fioo}'))[0]).toMatch(/workloads\.w(\.kind)?: .*a workload needs kind: .*\bdd\b.*\bfio\b/);
   });
   it('formatPath joins with dots and names the top level', () => {
     expect(formatPath([])).toBe('(top level)');

@@ -38,6 +38,6 @@ export const fio = defineWorkloadKind({
   },
   requirements: [{ program: 'fio', where: 'workload', path: '/usr/bin/fio', debian: 'fio', probe: ['fio', '--version'] }],
   // One file of `size` bytes, kept for the workload's samples and removed afterwards.
-  scratchBytes: (w) => ({ bytes: parseSize(w.size), lower: 'lower the fio size', field: 'size' }),
+  scratchBytes: (w) => ({ bytes: parseSize(w.size), lower: 'lower the fio size', field: 'size', refuseBeyondFreeSpace: true }),
   create: (id, spec, title) => new FioWorkload(id, spec, title),
 });
