@@ -66,7 +66,7 @@ export function localScratchSpaceIssues(scenario: Scenario, fsFacts: FsFacts = l
   const issues: SpaceIssue[] = [];
   for (const [id, w] of Object.entries(scenario.workloads)) {
     const s = kindOf(w).scratchBytes?.(w);
-    // Only kinds that lay their files out in full up front (fio) are refused here; dd's stream is checked by
+    // Only kinds that lay their files out in full up front (refuseBeyondFreeSpace) are refused here; others are checked by
     // `benchsuite doctor`, and a disk that fills mid-run is a failed sample (docs/reliability.md).
     if (!s || s.bytes <= 0 || !s.refuseBeyondFreeSpace) continue;
     for (const dev of devices) {
