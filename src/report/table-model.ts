@@ -121,15 +121,10 @@ export interface SecurityCell {
   notes: number[];
 }
 
-export interface MetricRow {
+/** A metric's row: the metric as its workload declares it (MetricInfo), plus its label and cells. */
+export interface MetricRow extends Pick<MetricInfo, 'workload' | 'metric' | 'title' | 'unit' | 'higherIsBetter' | 'primary'> {
   kind: 'metric';
   label: string;
-  workload: string;
-  metric: string;
-  title: string;
-  unit: string;
-  higherIsBetter: boolean;
-  primary: boolean;
   /** One per target column, baseline first. */
   cells: ValueCell[];
   /** One per candidate, in candidate order. */
