@@ -1,6 +1,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The unit-level tests only: no Docker, no sshd, no spawned CLI, no browser. Used by `npm run mutation`
 // (stryker.config.mjs), which runs these tests once per mutant, so everything here must be fast and
@@ -32,6 +34,27 @@ function cliTests(dir = 'test'): string[] {
   });
 }
 
+/**
+ * Quickest test files first. Stryker stops a mutant's run at the first failing test (bail), so a mutant the
+ * quick tests kill never loads the slow files; vitest's own order is the opposite (longest first). Durations
+ * are the ones vitest recorded for this project (Stryker's initial run records every file's); a file without
+ * one goes by its size.
+ */
+class QuickestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const cache = this.ctx.cache;
+    const cost = (f: TestSpecification): [number, number] => {
+      const key = `${f.project.name}:${relative(this.ctx.config.root, f.moduleId)}`;
+      return [cache.getFileTestResults(key)?.duration ?? 0, cache.getFileStats(key)?.size ?? 0];
+    };
+    return [...files].sort((a, b) => {
+      const [da, sa] = cost(a);
+      const [db, sb] = cost(b);
+      return da - db || sa - sb;
+    });
+  }
+}
+
 // MUTATION_TESTS=glob,glob narrows the tests for a quick look at one folder (scores are then a lower bound:
 // tests left out might have killed more mutants). `npm run mutation` uses all of UNIT_TESTS.
 const only = process.env.MUTATION_TESTS?.split(',').filter(Boolean);
@@ -45,9 +68,19 @@ export default defineConfig({
       'test/report/html.test.ts',
       // Left out only while it still reads ../shared (outside the repository, absent in Stryker's sandbox).
       ...(vectorsReadOutside() ? ['test/stats/vectors.test.ts'] : []),
+      // A seeded Monte-Carlo check of interval coverage (thousands of simulated runs): 2 s plain, tens of
+      // seconds under Stryker's instrumentation, and it reaches nearly every stats mutant, so each surviving one
+      // would pay for it. What it checks at the level of single values (quantiles, intervals, the correction
+      // factor) the scipy and hand-computed tests in test/stats pin exactly.
+      'test/stats/calibration.test.ts',
       // Any test that spawns the CLI, wherever it lives (e.g. test/report/table-brief.test.ts).
       ...cliTests(),
     ],
     testTimeout: 60_000,
+    // One module graph per mutant run instead of one per test file: a mutant reached from five test files
+    // starts one worker, not five. Safe because Stryker switches mutants at run time and every mutant run
+    // starts a fresh worker (module state such as caches never carries from one mutant to the next).
+    isolate: false,
+    sequence: { sequencer: QuickestFirst },
   },
 });

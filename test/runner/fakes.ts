@@ -1,24 +1,49 @@
 /**
  * A fake target and a fake workload for the runner's unit tests: no Docker, no servers. The target lives on
- * this host (a real LocalMachine, so scratch directories and the fingerprint are real); the workload's
+ * this host (a LocalMachine whose scratch commands go through node:fs, ScratchMachine below, so scratch
+ * directories and the fingerprint are real); the workload's
  * samples are scripted per target, so every expectation can be derived by hand.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricInfo, RunResults, Sample } from '../../src/results/model.js';
 import { scenarioSchema, type Scenario, type ScenarioInput } from '../../src/scenario/schema.js';
 import type { Progress } from '../../src/runner/progress.js';
 import { LocalMachine } from '../../src/exec/local.js';
-import type { Environment, EnvironmentSpec, ExecOptions, Machine, Target } from '../../src/exec/types.js';
+import type { Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from '../../src/exec/types.js';
+import { BUNDLE_SCRIPT } from '../../src/env/fingerprint.js';
 import type { PreparedWorkload, SampleOutcome, Workload, WorkloadContext } from '../../src/workloads/types.js';
 import type { RunTargets } from '../../src/runner/pipeline.js';
 import { runScenario } from '../../src/runner/run.js';
 import type { Survey } from '../../src/runner/preflight.js';
 
+/**
+ * This host, with the runner's scratch-directory commands (src/runner/scratch.ts: `mkdir -p -m 0755 root`,
+ * `mkdir -m 0755 dir`, `cat marker`, `rm -rf --one-file-system dir`) done through node:fs with the same exit
+ * codes: a process costs 50–300 ms on a loaded 2-core machine and a run starts nine. Any other argv, including
+ * a changed one, runs for real.
+ */
+export class ScratchMachine extends LocalMachine {
+  override async exec(argv: string[], options?: ExecOptions): Promise<ExecResult> {
+    const done = (exitCode: number, stdout = '', stderr = ''): ExecResult => ({ argv, stdout, stderr, exitCode, timedOut: false, aborted: false, durationMs: 0 });
+    const fail = (e: unknown): ExecResult => done(1, '', `${argv[0]}: ${(e as Error).message}\n`);
+    const [cmd, a, b, c, d, ...more] = argv;
+    try {
+      if (cmd === 'mkdir' && a === '-p' && b === '-m' && c === '0755' && d && more.length === 0) return (mkdirSync(d, { recursive: true, mode: 0o755 }), done(0));
+      if (cmd === 'mkdir' && a === '-m' && b === '0755' && c && d === undefined) return (mkdirSync(c, { mode: 0o755 }), done(0));
+      if (cmd === 'cat' && a && !a.startsWith('-') && b === undefined) return done(0, readFileSync(a, 'utf8'));
+      if (cmd === 'rm' && a === '-rf' && b === '--one-file-system' && c?.startsWith('/') && d === undefined) return (rmSync(c, { recursive: true, force: true }), done(0));
+    } catch (e) {
+      return fail(e);
+    }
+    return super.exec(argv, options);
+  }
+}
+
 export class FakeTarget implements Target {
   readonly kind = 'host' as const;
-  readonly machine: Machine = new LocalMachine();
+  readonly machine: Machine = new ScratchMachine();
   opened = 0;
   closed = 0;
   constructor(
@@ -35,7 +60,7 @@ export class FakeTarget implements Target {
     this.opened++;
     return {
       scratchDir: spec.scratchDir,
-      exec: (argv: string[], o?: ExecOptions) => this.machine.exec(argv, o),
+      exec: (argv: string[], o?: ExecOptions) => fingerprintOnce(argv, () => this.machine.exec(argv, o)),
       alive: async () => true,
       logs: async () => '',
       close: async () => {
@@ -43,6 +68,26 @@ export class FakeTarget implements Target {
       },
     };
   }
+}
+
+/**
+ * The fingerprint script (src/env/fingerprint.ts) reads /proc and /sys and runs systemd-detect-virt: ~0.35 s
+ * per target per run, most of a runner test's time (and mutation testing runs these tests thousands of times).
+ * Its output depends only on this host, its separator token and the scratch directory, so the first real
+ * output in this test process is replayed, with the new token and directory, for every later read.
+ */
+const bundles = new Map<string, { token: string; dir: string; result: ExecResult }>();
+async function fingerprintOnce(argv: string[], real: () => Promise<ExecResult>): Promise<ExecResult> {
+  // argv: sh -c <script> sh <token> <scratch dir> <yes|no: detect-virt> <files…>
+  if (argv[0] !== 'sh' || argv[2] !== BUNDLE_SCRIPT) return real();
+  const [token, dir, virt] = [argv[4] as string, argv[5] as string, argv[6] as string];
+  const seen = bundles.get(virt);
+  if (!seen) {
+    const result = await real();
+    if (result.exitCode === 0) bundles.set(virt, { token, dir, result });
+    return result;
+  }
+  return { ...seen.result, argv, stdout: seen.result.stdout.replaceAll(seen.token, token).replaceAll(seen.dir, dir) };
 }
 
 /** What one sample returns: a value, an error to throw, or 'hang' (wait until aborted). */
@@ -106,7 +151,7 @@ export function scenarioWith(input: Partial<ScenarioInput>, scratchRoot: string)
 }
 
 export function runTargets(targets: FakeTarget[]): RunTargets {
-  return { targets, machines: [targets[0]?.machine ?? new LocalMachine()] };
+  return { targets, machines: [targets[0]?.machine ?? new ScratchMachine()] };
 }
 
 export function tempDir(prefix: string): string {
