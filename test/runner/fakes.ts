@@ -186,9 +186,18 @@ export async function run(input: Partial<ScenarioInput>, script: Script, opts: {
   const targets = opts.targets ?? Object.keys(scenario.targets).map((id) => new FakeTarget(id));
   const workload = new FakeWorkload('w', script);
   const progress = capture();
-  const results = await runScenario({
-    scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST, survey: opts.survey ?? false,
-  });
+  // The commit recorded in the results is not what these tests check; asking git costs two processes per run.
+  const saved = process.env.BENCHSUITE_GIT_COMMIT;
+  process.env.BENCHSUITE_GIT_COMMIT = 'fake-commit';
+  let results: RunResults;
+  try {
+    results = await runScenario({
+      scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST, survey: opts.survey ?? false,
+    });
+  } finally {
+    if (saved === undefined) delete process.env.BENCHSUITE_GIT_COMMIT;
+    else process.env.BENCHSUITE_GIT_COMMIT = saved;
+  }
   return { results, workload, targets, progress, resultsDir, scratch, scenario };
 }
 
