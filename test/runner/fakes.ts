@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricInfo, RunResults, Sample } from '../../src/results/model.js';
 import { scenarioSchema, type Scenario, type ScenarioInput } from '../../src/scenario/schema.js';
-import type { Progress } from '../../src/runner/progress.js';
+import type { Progress, ProgressEvent } from '../../src/runner/progress.js';
 import { LocalMachine } from '../../src/exec/local.js';
 import type { Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from '../../src/exec/types.js';
 import { BUNDLE_SCRIPT } from '../../src/env/fingerprint.js';
@@ -160,10 +160,12 @@ export function tempDir(prefix: string): string {
 
 export interface Captured extends Progress {
   lines: string[];
+  events: ProgressEvent[];
 }
 export function capture(): Captured {
   const lines: string[] = [];
-  return { lines, update: () => undefined, log: (l) => lines.push(l), stop: () => undefined };
+  const events: ProgressEvent[] = [];
+  return { lines, events, update: (e) => void events.push(e), log: (l) => lines.push(l), stop: () => undefined };
 }
 
 /** (target, round, warmup) of the recorded samples, in recording order. */
