@@ -34,6 +34,8 @@ export interface BackgroundProcess {
   stop(): Promise<void>;
 }
 
+import type { CpuCounters } from '../util/cpu-noise.js';
+
 /** One line of `benchsuite doctor` about a machine (doctor adds the target id). */
 export interface MachineCheck {
   name: string;
@@ -61,6 +63,12 @@ export interface Machine {
   spawn(argv: string[], options?: { signal?: AbortSignal }): Promise<BackgroundProcess>;
   /** Local argv that runs argv on the machine with its stdin and stdout kept open (a kept-open shell); absent: not supported. */
   sessionArgv?(argv: string[]): string[];
+  /**
+   * The machine's CPU counters (src/util/cpu-noise.ts): /proc/stat and the CPU time of the benchmark's own process
+   * trees — the machine's own roots (benchsuite here; the kept-open shell and the servers on an SSH host) and
+   * `ownPids` (an environment's, e.g. a container's shim). Read around each sample; undefined when unreadable.
+   */
+  cpuCounters?(ownPids: readonly number[], options?: { signal?: AbortSignal }): Promise<CpuCounters | undefined>;
   /** Write a file (mode 0644) on the machine. */
   writeFile(path: string, content: string | Buffer): Promise<void>;
   /** Release connections (SSH master). */
@@ -104,6 +112,8 @@ export interface Environment {
   logs(): Promise<string>;
   /** The container, for docker targets (fingerprint, posture). */
   readonly containerId?: string;
+  /** Pids on the machine whose process trees are this environment's own CPU (a container's shim); Machine.cpuCounters. */
+  readonly ownPids?: readonly number[];
   /** Stop the main process and remove the container. Idempotent. */
   close(): Promise<void>;
 }

@@ -217,6 +217,17 @@ export const sampleSchema = z.looseObject({
   values: z.record(z.string(), numOrNull),
   details: z.record(z.string(), z.unknown()).optional(),
   attempts: z.number().int().optional(),
+  noise: z
+    .looseObject({
+      stealPct: num,
+      iowaitPct: num,
+      otherBusyPct: num,
+      ownBusyPct: num.optional(),
+      cpus: num,
+      flagged: z.boolean().optional(),
+      reasons: z.array(str(1000)).max(20).optional(),
+    })
+    .optional(),
 });
 
 const summarySchema = z.looseObject({

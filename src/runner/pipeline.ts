@@ -15,6 +15,7 @@ import type { Progress } from './progress.js';
 import { Sampler, type SamplerConfig, type SampleSink, type SamplingOutcome } from './sampler.js';
 import { removeScratch } from './scratch.js';
 import { RunSession } from './session.js';
+import { counterReader } from './noise.js';
 import { DEFAULT_POLICY, SampleTaker, type SamplingPolicy } from './take.js';
 
 /** Where the workloads run: the targets, the machines they live on (closed at the end), extra fingerprint facts. */
@@ -107,7 +108,10 @@ function sample(run: Run, w: Workload, prepared: Map<string, PreparedWorkload>, 
   const { session, scenario, targets } = run;
   const primary = primaryMetric(w);
   const active = targets.filter((t) => prepared.has(t.id));
-  const byId = new Map(active.map((t) => [t.id, { id: t.id, label: t.label, prepared: prepared.get(t.id) as PreparedWorkload }]));
+  const byId = new Map(active.map((t) => {
+    const p = prepared.get(t.id) as PreparedWorkload;
+    return [t.id, { id: t.id, label: t.label, prepared: p, counters: counterReader(t, p, session.signal) }];
+  }));
   const taker = new SampleTaker(session, w.id, primary, byId, scenario.timeoutSec * 1000, run.policy);
   const perWorkload = targets.length * (scenario.warmup + plannedPerTarget(run.plan));
   const sink: SampleSink = {

@@ -7,6 +7,7 @@ import type { ContainerSpec } from '../scenario/schema.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
+import { procStatFields } from '../util/proc.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
 import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from '../exec/types.js';
 
@@ -93,6 +94,19 @@ export class DockerTarget implements Target, FingerprintSubject {
     return { image: this.spec.image, imageId: this.imageId, runArgs: dockerRunFlags(this.spec) };
   }
 
+  /**
+   * The container's runtime shim on the machine (the parent of its main process, and of every `docker exec`): the
+   * root of the container's own CPU for the noise reading. Empty when the engine's pids are not visible there.
+   */
+  private async shimPid(containerId: string): Promise<number[]> {
+    const p = await this.machine.exec(['docker', 'inspect', '--format', '{{.State.Pid}}', containerId], { timeoutMs: 30_000 });
+    const pid = p.stdout.trim();
+    if (p.exitCode !== 0 || !/^[1-9][0-9]*$/.test(pid)) return [];
+    const stat = await this.machine.exec(['cat', `/proc/${pid}/stat`], { timeoutMs: 30_000 });
+    const ppid = Number(procStatFields(stat.stdout)[1]);
+    return stat.exitCode === 0 && Number.isInteger(ppid) && ppid > 1 ? [ppid] : [Number(pid)];
+  }
+
   async open(env: EnvironmentSpec, signal?: AbortSignal): Promise<Environment> {
     const name = `bs-${this.runId}-${this.id}-${env.workload}`.slice(0, 120);
     const scratchDir = this.spec.storage === 'volume' ? env.scratchDir : OVERLAY_SCRATCH;
@@ -116,6 +130,7 @@ export class DockerTarget implements Target, FingerprintSubject {
       const mk = await machine.exec(['docker', 'exec', containerId, 'mkdir', '-p', OVERLAY_SCRATCH], { timeoutMs: 30_000 });
       if (mk.exitCode !== 0) throw new Error(`target ${this.id}: ${formatExecFailure(mk)}`);
     }
+    const ownPids = await this.shimPid(containerId);
     let closed = false;
     // Samples go through one shell kept open in the container (no docker CLI start per sample; over SSH, no ssh
     // client start either: the `docker exec` session runs on the remote side, reached through the master connection).
@@ -124,6 +139,7 @@ export class DockerTarget implements Target, FingerprintSubject {
     return {
       scratchDir,
       containerId,
+      ownPids,
       exec: async (cmd: string[], options: ExecOptions = {}): Promise<ExecResult> => {
         if (session?.usable && options.input === undefined) return session.exec(cmd, options);
         const inner = withContainerTimeout(cmd, options.timeoutMs);

@@ -11,6 +11,7 @@
  */
 import type { z } from 'zod';
 import type { Environment, Target } from '../exec/types.js';
+import type { SampleNoise } from '../util/cpu-noise.js';
 
 export interface WorkloadContext {
   runId: string;
@@ -151,4 +152,6 @@ export interface Sample {
   /** Raw facts the parser saw (bytes, seconds, failed requests, dropped caches…). */
   details?: Record<string, unknown>;
   attempts?: number;
+  /** CPU steal, iowait and others' CPU around the sample (src/util/cpu-noise.ts); flagged samples still count. */
+  noise?: SampleNoise;
 }
