@@ -27,6 +27,7 @@ import {
 } from './common.js';
 import { environmentDifferences as postureEnvironmentDifferences } from './posture-bridge.js';
 import { ranAs, type RanAs } from '../env/what-ran.js';
+import { noiseNote } from './noise.js';
 
 export type NoteKind =
   | 'ran-as'
@@ -40,6 +41,8 @@ export type NoteKind =
   | 'incomplete'
   | 'security'
   | 'tcg'
+  | 'noise'
+  | 'pinning'
   | 'environment';
 
 export interface Footnote {
@@ -309,6 +312,8 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
           ),
         );
       }
+      const noise = m.primary ? noiseNote(`${t.label} · ${m.workload}`, measured) : undefined;
+      if (noise) cellNotes.push(notes.ref('noise', noise));
       const hw = sum.ci ? (sum.ci.high - sum.ci.low) / 2 : null;
       return {
         kind: 'value',

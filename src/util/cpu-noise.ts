@@ -14,13 +14,16 @@
 import { procStatFields } from './proc.js';
 
 /** Where the defaults of flagging live; docs/statistics.md ("Noise per sample") explains them. */
-export const NOISE_THRESHOLDS = Object.freeze({
+export interface NoiseThresholds {
+  stealPct: number;
+  otherBusyPctOfCore: number;
+}
+export const NOISE_THRESHOLDS: Readonly<NoiseThresholds> = Object.freeze({
   /** A sample is flagged when the hypervisor stole at least this share of all CPU time (percent). */
   stealPct: 5,
   /** … or when everything but the benchmark used at least this much CPU, in percent of one core. */
   otherBusyPctOfCore: 25,
 });
-export type NoiseThresholds = typeof NOISE_THRESHOLDS;
 
 /**
  * The probe run on a machine without an in-process reader (SSH hosts, the guest): the cpu lines of /proc/stat,
