@@ -16,6 +16,9 @@ import { LocalMachine } from '../exec/local.js';
 import { SshMachine } from '../exec/ssh.js';
 import type { ExecResult, Machine } from '../exec/types.js';
 import { kindOf, requirements, type ProgramRequirement } from '../workloads/index.js';
+import { surveyLoad } from '../env/load.js';
+import type { MachineLoadRecord } from '../results/model.js';
+import { NOISE_THRESHOLDS } from '../util/cpu-noise.js';
 
 export interface Check {
   /** Target id the check is for. */
@@ -154,6 +157,14 @@ class MachineProbe {
     private readonly timeoutMs: number,
     private readonly signal?: AbortSignal,
   ) {}
+
+  private survey: Promise<MachineLoadRecord> | undefined;
+
+  /** The machine's load over ~1 s (src/env/load.ts), once per machine. */
+  load(): Promise<MachineLoadRecord> {
+    this.survey ??= surveyLoad(this.machine, [], { signal: this.signal });
+    return this.survey;
+  }
 
   exec(argv: string[]): Promise<ExecResult> {
     const key = JSON.stringify(argv);
@@ -321,6 +332,8 @@ async function checkTarget(
     });
   }
 
+  add(loadCheck(await probe.load(), machine.address));
+
   // Clock skew of a remote machine against this one (timestamps in results and logs).
   if (!machine.isThisHost) {
     const t0 = Date.now();
@@ -350,6 +363,31 @@ async function checkTarget(
     }
   }
   return checks;
+}
+
+/**
+ * A warning (never a failure) when the machine is busy: CPU used over ~1 s, in percent of one core, at or above the
+ * threshold that flags a sample (NOISE_THRESHOLDS.otherBusyPctOfCore), with the busiest processes; also benchsuite's
+ * own guests and servers left running there.
+ */
+export function loadCheck(rec: MachineLoadRecord, where: string): Omit<Check, 'target'> {
+  const limit = NOISE_THRESHOLDS.otherBusyPctOfCore;
+  if (rec.error !== undefined || rec.cpuBusyPct === null || rec.cores === null) {
+    return { name: 'load', ok: false, required: false, detail: `could not read the load of ${where}: ${rec.error ?? 'no /proc/stat figure'}`, fix: `make sure /proc is readable and sh and cat run on ${where}` };
+  }
+  const ofCore = Math.round(rec.cpuBusyPct * rec.cores * 10) / 10;
+  const busy = ofCore >= limit;
+  const leftovers = rec.warnings.filter((w) => !w.startsWith('CPU '));
+  const top = rec.busy.length ? `; busiest: ${rec.busy.map((p) => `${p.name} (pid ${p.pid}) ${p.cpuPct} %`).join(', ')}` : '';
+  const la = rec.loadAverage ? `, load average ${rec.loadAverage.join(' ')}` : '';
+  const head = `${ofCore} % of a core busy over 1 s on ${rec.cores} cores${la}`;
+  return {
+    name: 'load',
+    ok: !busy && leftovers.length === 0,
+    required: false,
+    detail: busy || leftovers.length ? `${where} is busy: ${head}${top}${leftovers.length ? `; ${leftovers.join('; ')}` : ''}` : `${where} is quiet: ${head}`,
+    fix: `stop what runs there or wait for a quiet machine: samples taken while others use ≥ ${limit} % of a core are flagged (kept, and named in the report)`,
+  };
 }
 
 export async function doctor(scenario: Scenario, opts: DoctorOptions = {}): Promise<{ ok: boolean; checks: Check[] }> {
