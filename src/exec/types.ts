@@ -139,6 +139,10 @@ export interface Target {
   /** Prepare once per run (e.g. make sure the image exists). */
   prepare(signal?: AbortSignal): Promise<void>;
   open(spec: EnvironmentSpec, signal?: AbortSignal): Promise<Environment>;
+  /** CPU pinning as set (scenario targets.<id>.pin: CPU lists); the target applies it to what it runs. */
+  readonly pin?: { workload?: string; client?: string };
+  /** argv prefix for a client (load generator) on the machine: `taskset -c <pin.client>` when pinned, else none. */
+  clientPrefix?(): string[];
   /** `docker run` flags as used, for the results (docker targets). */
   describeContainer?(): { image: string; imageId?: string; runArgs: string[] };
 }

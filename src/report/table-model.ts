@@ -27,7 +27,7 @@ import {
 } from './common.js';
 import { environmentDifferences as postureEnvironmentDifferences } from './posture-bridge.js';
 import { ranAs, type RanAs } from '../env/what-ran.js';
-import { noiseNote } from './noise.js';
+import { noiseNote, pinNote } from './noise.js';
 
 export type NoteKind =
   | 'ran-as'
@@ -218,7 +218,12 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
   });
   const ranNote = new Map(ran.map((r) => [r.targetId, notes.ref('ran-as', `${r.label}: ${r.reason}`)]));
   for (const t of targets) {
-    const headerNotes = [...(ranNote.has(t.id) ? [ranNote.get(t.id) as number] : []), ...(t.tcg ? [notes.ref('tcg', tcgNote(t))] : [])];
+    const pin = pinNote(t.label, results.targets.find((r) => r.id === t.id)?.pin);
+    const headerNotes = [
+      ...(ranNote.has(t.id) ? [ranNote.get(t.id) as number] : []),
+      ...(t.tcg ? [notes.ref('tcg', tcgNote(t))] : []),
+      ...(pin ? [notes.ref('pinning', pin)] : []),
+    ];
     columns.push({ kind: 'target', header: t.label, targetId: t.id, notes: headerNotes });
   }
   for (const c of candidates) {

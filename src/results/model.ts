@@ -55,6 +55,17 @@ export interface TargetRecord {
     runArgs: string[];
   };
   fingerprint: Fingerprint;
+  /** CPU pinning as set (scenario targets.<id>.pin) and the affinity read back (Cpus_allowed_list) where each runs. */
+  pin?: PinRecord;
+}
+
+export interface PinRecord {
+  workload?: string;
+  client?: string;
+  /** Cpus_allowed_list of a command run the way the workload's commands run (under taskset, or in the container). */
+  workloadAffinity?: string;
+  /** Cpus_allowed_list of a command run the way the client runs. */
+  clientAffinity?: string;
 }
 
 
@@ -191,6 +202,9 @@ const targetRecordSchema = z.looseObject({
     .looseObject({ image: str(1000), imageId: str(1000).optional(), runArgs: z.array(str(1000)).max(1000) })
     .optional(),
   fingerprint: fingerprintSchema,
+  pin: z
+    .looseObject({ workload: str(200).optional(), client: str(200).optional(), workloadAffinity: str(200).optional(), clientAffinity: str(200).optional() })
+    .optional(),
 });
 
 const metricInfoSchema = z.looseObject({

@@ -10,6 +10,7 @@ import { InputError } from '../scenario/errors.js';
 import type { Machine, Target } from '../exec/types.js';
 import type { PreparedWorkload, Workload } from '../workloads/types.js';
 import { createScratch } from './scratch.js';
+import { readBackPin } from './pinning.js';
 import type { RunSession } from './session.js';
 
 /** Environment facts that must not change between an interrupted run and its resumption. */
@@ -87,7 +88,8 @@ export class TargetBook {
       }
       try {
         const scratchDir = await this.scratchFor(t);
-        const p = await w.prepare({ runId: session.results.runId, target: t, scratchDir, signal: session.signal, log: (l) => session.log(l) });
+        const client = (argv: string[]): string[] => [...(t.clientPrefix?.() ?? []), ...argv];
+        const p = await w.prepare({ runId: session.results.runId, target: t, scratchDir, signal: session.signal, log: (l) => session.log(l), client });
         prepared.set(t.id, p);
         await this.fingerprint(t, p);
       } catch (e) {
@@ -121,7 +123,9 @@ export class TargetBook {
         throw new InputError(`cannot resume ${this.session.results.runId}: the environment of target ${t.id} changed (${changes.join('; ')}); start a new run instead`);
       }
     }
-    (this.records.get(t.id) as TargetRecord).fingerprint = fresh;
+    const rec = this.records.get(t.id) as TargetRecord;
+    rec.fingerprint = fresh;
+    if (t.pin) rec.pin = await readBackPin(t, p.env);
     this.fingerprinted.add(t.id);
     this.session.save();
   }

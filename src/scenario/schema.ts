@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { absolutePath, homeOrAbsolutePath, label, prose, safeId } from './fields.js';
 import { runArgProblem } from './run-args.js';
 import { quoteValue } from '../util/quote.js';
+import { CPU_LIST_MESSAGE, CPU_LIST_PATTERN } from '../util/cpu-list.js';
 import { WORKLOAD_KINDS } from '../workloads/registry.js';
 
 /** The image benchsuite builds locally when a scenario does not name one (no registry needed). */
@@ -57,6 +58,18 @@ export const containerSchema = z
   })
   .strict();
 
+const cpuList = z.string().max(200, 'at most 200 characters').regex(CPU_LIST_PATTERN, CPU_LIST_MESSAGE);
+
+/** CPU pinning of a target (docs/scenarios.md, "Pinning"): the workload and its server on some CPUs, the client on others. */
+export const pinSchema = z
+  .object({
+    /** Where the workload and its server run: taskset -c on a machine, --cpuset-cpus for a container. */
+    workload: cpuList.optional(),
+    /** Where the load generator (ab's, wrk's, iperf3's client) runs on the machine: taskset -c. */
+    client: cpuList.optional(),
+  })
+  .strict();
+
 export const targetSchema = z
   .object({
     label: label(60),
@@ -76,6 +89,7 @@ export const targetSchema = z
     /** known_hosts file for ssh:// hosts (default: the user's own). */
     knownHostsFile: absolutePath(200).optional(),
     container: containerSchema.optional(),
+    pin: pinSchema.optional(),
   })
   .strict();
 
@@ -121,4 +135,5 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type TargetSpec = z.output<typeof targetSchema>;
 export type ContainerSpec = z.output<typeof containerSchema>;
+export type PinSpec = z.output<typeof pinSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;

@@ -3,7 +3,8 @@
  * workload, `docker exec` per sample, so container start-up never lands inside a sample.
  * Every container carries the run's label, so `benchsuite clean` can find what a killed run left.
  */
-import type { ContainerSpec } from '../scenario/schema.js';
+import type { ContainerSpec, PinSpec } from '../scenario/schema.js';
+import { clientPrefix } from './pin.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
@@ -53,7 +54,17 @@ export class DockerTarget implements Target, FingerprintSubject {
     readonly spec: ContainerSpec,
     private readonly runId: string,
     private readonly log: (s: string) => void = () => undefined,
+    readonly pin?: PinSpec,
   ) {}
+
+  clientPrefix(): string[] {
+    return clientPrefix(this.pin);
+  }
+
+  /** `docker run` flags of this target: the container settings, and the workload's CPUs when pinned. */
+  private runFlags(): string[] {
+    return [...dockerRunFlags(this.spec), ...(this.pin?.workload ? [`--cpuset-cpus=${this.pin.workload}`] : [])];
+  }
 
   async prepare(signal?: AbortSignal): Promise<void> {
     const v = await this.machine.exec(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 30_000, signal });
@@ -91,7 +102,7 @@ export class DockerTarget implements Target, FingerprintSubject {
   }
 
   describeContainer(): { image: string; imageId?: string; runArgs: string[] } {
-    return { image: this.spec.image, imageId: this.imageId, runArgs: dockerRunFlags(this.spec) };
+    return { image: this.spec.image, imageId: this.imageId, runArgs: this.runFlags() };
   }
 
   /**
@@ -116,7 +127,7 @@ export class DockerTarget implements Target, FingerprintSubject {
       '--label', `${RUN_LABEL}=${this.runId}`,
       '--label', `benchsuite.target=${this.id}`,
       '--label', `benchsuite.workload=${env.workload}`,
-      ...dockerRunFlags(this.spec),
+      ...this.runFlags(),
     ];
     for (const m of env.mounts) argv.push('-v', `${m.path}:${m.path}:${m.readOnly ? 'ro' : 'rw'}`);
     if (this.spec.storage === 'volume') argv.push('-v', `${env.scratchDir}:${env.scratchDir}:rw`);

@@ -1,4 +1,6 @@
 /** The workload runs directly on the machine (bare metal, or a VM's own userland). */
+import type { PinSpec } from '../scenario/schema.js';
+import { clientPrefix, tasksetPrefix } from './pin.js';
 import type { BackgroundProcess, Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from '../exec/types.js';
 
 export class HostTarget implements Target {
@@ -7,17 +9,24 @@ export class HostTarget implements Target {
     readonly id: string,
     readonly label: string,
     readonly machine: Machine,
+    readonly pin?: PinSpec,
   ) {}
+
+  clientPrefix(): string[] {
+    return clientPrefix(this.pin);
+  }
 
   async prepare(): Promise<void> {}
 
   async open(spec: EnvironmentSpec): Promise<Environment> {
     const machine = this.machine;
     let main: BackgroundProcess | undefined;
-    if (spec.mainProcess) main = await machine.spawn(spec.mainProcess);
+    // Pinned: the server and every command of the workload under taskset -c (its threads and children inherit it).
+    const pinned = tasksetPrefix(this.pin?.workload);
+    if (spec.mainProcess) main = await machine.spawn([...pinned, ...spec.mainProcess]);
     return {
       scratchDir: spec.scratchDir,
-      exec: (argv: string[], options?: ExecOptions): Promise<ExecResult> => machine.exec(argv, options),
+      exec: (argv: string[], options?: ExecOptions): Promise<ExecResult> => machine.exec([...pinned, ...argv], options),
       alive: async () => (main ? main.running() : true),
       logs: async () => main?.output() ?? '',
       close: async () => {

@@ -22,8 +22,8 @@ export interface TargetKind {
 }
 
 export const TARGET_KINDS: readonly TargetKind[] = [
-  { name: 'docker', matches: (s) => s.container !== undefined, create: (c) => new DockerTarget(c.id, c.spec.label, c.machine, c.spec.container as ContainerSpec, c.runId, c.log) },
-  { name: 'host', matches: () => true, create: (c) => new HostTarget(c.id, c.spec.label, c.machine) },
+  { name: 'docker', matches: (s) => s.container !== undefined, create: (c) => new DockerTarget(c.id, c.spec.label, c.machine, c.spec.container as ContainerSpec, c.runId, c.log, c.spec.pin) },
+  { name: 'host', matches: () => true, create: (c) => new HostTarget(c.id, c.spec.label, c.machine, c.spec.pin) },
 ];
 
 export function createTarget(c: TargetKindContext): Target {

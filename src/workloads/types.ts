@@ -20,6 +20,8 @@ export interface WorkloadContext {
   scratchDir: string;
   signal?: AbortSignal;
   log: (line: string) => void;
+  /** Wraps a client's (load generator's) argv on the target's machine: the target's CPU pin for clients; absent: unchanged. */
+  client?: (argv: string[]) => string[];
 }
 
 export interface SampleOutcome {

@@ -96,10 +96,12 @@ export class AbWorkload implements Workload {
     const { env, url } = await startStaticServer(ctx, this.id, this.spec, abProbe);
     const spec = this.spec;
     const csv = `${ctx.scratchDir}/ab-${this.id}-percentiles.csv`;
+    // The client on the target's machine, wrapped as the target says (e.g. pinned to the client's CPUs).
+    const client = ctx.client ?? ((a: string[]) => a);
     return {
       env,
       async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
-        const r = await machine.exec(withClientCpu(abArgv(spec, url, csv)), { timeoutMs, signal });
+        const r = await machine.exec(withClientCpu(client(abArgv(spec, url, csv))), { timeoutMs, signal });
         if (r.exitCode === 0) {
           // The CSV joins the report, where the parser finds its lines; removed so a stale one is never read.
           const c = await machine.exec(['sh', '-c', 'cat -- "$1" && rm -f -- "$1"', 'sh', csv], { timeoutMs: 30_000, signal });

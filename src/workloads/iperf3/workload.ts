@@ -78,7 +78,7 @@ export class Iperf3Workload implements Workload {
       }
       const ready = await waitReady(machine, address, port, env.alive, ctx.signal);
       if (ready === true) {
-        const argv = iperf3ClientArgv(spec, address, port);
+        const argv = (ctx.client ?? ((a: string[]) => a))(iperf3ClientArgv(spec, address, port));
         return {
           env,
           async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {

@@ -51,7 +51,7 @@ export class WrkWorkload implements Workload {
     await machine.writeFile(script, WRK_REPORT_SCRIPT);
     const { env, url } = await startStaticServer(ctx, this.id, this.spec, wrkProbe);
     const spec = this.spec;
-    const argv = wrkArgv(spec, script, url);
+    const argv = (ctx.client ?? ((a: string[]) => a))(wrkArgv(spec, script, url));
     return {
       env,
       async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
