@@ -58,7 +58,11 @@ export const containerSchema = z
   })
   .strict();
 
-const cpuList = z.string().max(200, 'at most 200 characters').regex(CPU_LIST_PATTERN, CPU_LIST_MESSAGE);
+/** A CPU list; a bare number (YAML `workload: 1`, `--set …pin.workload=1`) is that CPU. */
+const cpuList = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : v),
+  z.string().max(200, 'at most 200 characters').regex(CPU_LIST_PATTERN, CPU_LIST_MESSAGE),
+);
 
 /** CPU pinning of a target (docs/scenarios.md, "Pinning"): the workload and its server on some CPUs, the client on others. */
 export const pinSchema = z
