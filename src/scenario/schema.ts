@@ -69,7 +69,7 @@ export const pinSchema = z
   .object({
     /** Where the workload and its server run: taskset -c on a machine, --cpuset-cpus for a container. */
     workload: cpuList.optional(),
-    /** Where the load generator (ab's, wrk's, iperf3's client) runs on the machine: taskset -c. */
+    /** Where a workload's load generator (its client) runs on the machine: taskset -c. */
     client: cpuList.optional(),
   })
   .strict();

@@ -5,10 +5,10 @@
  * on this host), so the arithmetic is tested on captured lines.
  *
  * The benchmark's own CPU is the CPU time of every process in the process trees rooted at the "own roots" the
- * machine and the environment name: benchsuite itself on this host (so ab, dd, nginx and the docker and ssh
- * clients it starts), the kept-open remote shell on an SSH host (its commands are its children) and the servers
+ * machine and the environment name: benchsuite itself on this host (so the workloads' commands, servers and clients, and the docker
+ * and ssh clients it starts), the kept-open remote shell on an SSH host (its commands are its children) and the servers
  * started there, and a container's runtime shim (the container's main process and every `docker exec` in it).
- * A process's time is utime + stime + cutime + cstime: children that exit inside the window (dd, ab) are counted
+ * A process's time is utime + stime + cutime + cstime: children that exit inside the window (a sample's commands) are counted
  * through the parent that waited for them. Everything else busy on the machine is "others".
  */
 import { procStatFields } from './proc.js';
@@ -51,7 +51,7 @@ export interface CpuCounters {
 export interface SampleNoise {
   /** Steal: percent of all CPU time the hypervisor gave to others. */
   stealPct: number;
-  /** iowait: percent of all CPU time idle with I/O outstanding (dd itself causes it; never a flag reason). */
+  /** iowait: percent of all CPU time idle with I/O outstanding (a disk workload causes it itself; never a flag reason). */
   iowaitPct: number;
   /** CPU used by everything but the benchmark, in percent of one core. */
   otherBusyPct: number;

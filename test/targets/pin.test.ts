@@ -79,3 +79,24 @@ describe('a pinned host target, for real', () => {
     }
   }, 180_000);
 });
+
+describe('a pinned Docker target, for real', () => {
+  it('starts the container with --cpuset-cpus, and commands in it get that affinity; the container\'s shim is its own CPU', async () => {
+    const { DockerTarget } = await import('../../src/targets/docker.js');
+    const { containerSchema } = await import('../../src/scenario/schema.js');
+    const docker = new DockerTarget('dock', 'Dock', new LocalMachine(), containerSchema.parse({ storage: 'overlay' }), 'tpin-docker', () => undefined, { workload: '1', client: '0' });
+    await docker.prepare();
+    expect(docker.describeContainer().runArgs).toContain('--cpuset-cpus=1');
+    const env = await docker.open({ workload: 'w', mounts: [], scratchDir: scratch });
+    try {
+      expect(await readBackPin(docker, env)).toEqual({ workload: '1', client: '0', workloadAffinity: '1', clientAffinity: '0' });
+      // The container's main process is a child of the pid named as its own root (the runtime shim).
+      const inspect = await new LocalMachine().exec(['docker', 'inspect', '--format', '{{.State.Pid}}', env.containerId as string]);
+      const main = Number(inspect.stdout.trim());
+      const stat = readFileSync(`/proc/${main}/stat`, 'utf8');
+      expect(env.ownPids).toEqual([Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1])]);
+    } finally {
+      await env.close();
+    }
+  }, 180_000);
+});
