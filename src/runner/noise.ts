@@ -13,7 +13,7 @@ export type CounterReader = () => Promise<CpuCounters | undefined>;
 export function counterReader(target: Target, prepared: PreparedWorkload, signal?: AbortSignal): CounterReader | undefined {
   const m = target.machine;
   if (!m.cpuCounters) return undefined;
-  const own = prepared.env.ownPids ?? [];
+  const own = prepared.execCtx.ownPids ?? [];
   return () => (m.cpuCounters as NonNullable<typeof m.cpuCounters>)(own, { signal }).catch(() => undefined);
 }
 

@@ -3,7 +3,7 @@
  * must exist on the target's machine (else exit 2 naming the field); after a workload's environment opens, the
  * affinity its commands and the client really get is read back into the results.
  */
-import type { Environment, Target } from '../exec/types.js';
+import type { ExecContext, Target } from '../exec/types.js';
 import type { PinRecord } from '../results/model.js';
 import { InputError } from '../scenario/errors.js';
 import { allowedCpus, parseCpuList } from '../util/cpu-list.js';
@@ -45,7 +45,7 @@ async function affinity(run: () => Promise<{ stdout: string; exitCode: number | 
 }
 
 /** The pin as set and the affinity read back where the workload's commands and the client run. */
-export async function readBackPin(t: Target, env: Environment): Promise<PinRecord | undefined> {
+export async function readBackPin(t: Target, env: ExecContext): Promise<PinRecord | undefined> {
   if (!t.pin) return undefined;
   const rec: PinRecord = { ...t.pin };
   if (t.pin.workload) rec.workloadAffinity = await affinity(() => env.exec(STATUS, { timeoutMs: 30_000 }));

@@ -32,7 +32,7 @@ class SpinWorkload implements Workload {
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
     const env = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
     return {
-      env,
+      execCtx: env,
       runSample: async () => {
         let pid: number;
         let child: ReturnType<typeof spawn> | undefined;

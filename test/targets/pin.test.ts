@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LocalMachine } from '../../src/exec/local.js';
-import { HostTarget } from '../../src/targets/host.js';
+import { DirectTarget } from '../../src/targets/direct.js';
 import { readBackPin } from '../../src/runner/pinning.js';
 import { descendants } from '../../src/util/proc.js';
 import { WORKLOAD_KINDS } from '../../src/workloads/registry.js';
@@ -16,7 +16,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'bs-pin-'));
 chmodSync(scratch, 0o755); // nginx's workers drop to nobody when this runs as root
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-const target = new HostTarget('bare', 'Bare', new LocalMachine(), { workload: '1', client: '0' });
+const target = new DirectTarget('bare', 'Bare', new LocalMachine(), { workload: '1', client: '0' });
 const ctx: WorkloadContext = { runId: 'tpin', target, scratchDir: scratch, log: () => undefined, client: (argv) => [...target.clientPrefix(), ...argv] };
 
 function create(kind: string, settings: Record<string, unknown>): Workload {
@@ -59,7 +59,7 @@ describe('a pinned host target, for real', () => {
       const seen = await watch('dd', prepared.runSample({ seq: 1, timeoutMs: 60_000 }));
       expect(seen.size).toBeGreaterThan(0);
       expect([...new Set(seen.values())]).toEqual(['1']);
-      expect(await readBackPin(target, prepared.env)).toEqual({ workload: '1', client: '0', workloadAffinity: '1', clientAffinity: '0' });
+      expect(await readBackPin(target, prepared.execCtx)).toEqual({ workload: '1', client: '0', workloadAffinity: '1', clientAffinity: '0' });
     } finally {
       await prepared.cleanup();
     }
