@@ -5,7 +5,7 @@
  *   node dist/bench/run.js fidelity overhead     only these; the other sections already in the file stay
  *   node dist/bench/run.js --out /tmp/perf.md    write elsewhere
  *
- * Sections: fidelity, overhead, verdict, client, calibration, stats, report. The file is a generated header
+ * Sections: fidelity, overhead, verdict, client, calibration, stats, report, pinning, fleet. The file is a generated header
  * followed by one `## ` section per bench; each section carries a marker comment so a partial run can
  * replace its own sections and keep the rest. The file is rewritten after every section, so an
  * interrupted run keeps what it finished.
@@ -19,6 +19,7 @@ import { benchAbort, machineInfo, loadAvg, removeBenchContainers, runAllCleanups
 import { fidelityBench } from './fidelity.js';
 import { fleetBench } from './fleet.js';
 import { overheadBench } from './overhead.js';
+import { pinningBench } from './pinning.js';
 import { statsHotpathsBench } from './stats-hotpaths.js';
 import { timeToVerdictBench } from './time-to-verdict.js';
 
@@ -59,6 +60,7 @@ const SECTIONS: SectionDef[] = [
       return mod.reportHotpathsBench();
     },
   },
+  { key: 'pinning', aliases: ['noise'], title: 'Pinning and noise per sample', what: "ab's and dd's CV unpinned vs pinned (host, Docker) in one interleaved run; the run's noise attribution; the cost of a CPU-counter reading", run: (log) => pinningBench({ log }) },
   { key: 'fleet', aliases: [], title: 'Fleet controller over 50 hosts', what: 'wall time, controller CPU, memory and fds of `run --inventory` over 50 loopback sshd hosts vs --forks', run: (log) => fleetBench({ log }) },
 ];
 

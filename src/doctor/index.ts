@@ -205,6 +205,18 @@ async function checkTarget(
   for (const c of reach) add(c);
   if (reach.some((c) => !c.ok && c.required)) return checks; // nothing else can be checked there
 
+  // Pinning: taskset on the machine, for the client and for a workload running on the machine itself.
+  if (spec.pin?.client || (spec.pin?.workload && !container)) {
+    const ts = await probe.exec(['taskset', '--version']);
+    add({
+      name: 'taskset',
+      ok: ts.exitCode === 0,
+      required: true,
+      detail: ts.exitCode === 0 ? `${firstOutputLine(ts)} (pin)` : `taskset, which applies the target's pin, is not runnable on ${machine.address}: ${firstLine(ts) || `exit ${ts.exitCode}`}`,
+      fix: 'apt-get install util-linux, or remove the target\'s pin',
+    });
+  }
+
   // Clients run on the machine, for host and container targets alike.
   for (const req of needed.filter((q) => q.where === 'client')) add(programCheck(req, await probe.exec(req.probe), machine.address));
 
