@@ -51,3 +51,15 @@ describe('doctor on a busy machine, for real', () => {
     }
   }, 120_000);
 });
+
+describe('doctor on a pinned target', () => {
+  it('checks that taskset runs on the machine', async () => {
+    const s = scenarioSchema.parse({ name: 'x', baseline: 'bare', targets: { bare: { label: 'Bare', pin: { workload: '1', client: '0' } } }, workloads: { dd: { kind: 'dd', count: 1 } } });
+    const r = await doctor(s);
+    const ts = r.checks.find((c) => c.name === 'taskset');
+    expect(ts).toMatchObject({ ok: true, required: true });
+    expect(ts?.detail).toMatch(/taskset from util-linux/);
+    const plain = await doctor(scenarioSchema.parse({ name: 'x', baseline: 'bare', targets: { bare: { label: 'Bare' } }, workloads: { dd: { kind: 'dd', count: 1 } } }));
+    expect(plain.checks.find((c) => c.name === 'taskset')).toBeUndefined();
+  }, 120_000);
+});

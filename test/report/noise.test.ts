@@ -56,3 +56,19 @@ describe('noise footnote', () => {
     expect(s?.noise).toEqual(busy(60));
   });
 });
+
+describe('pinning footnote', () => {
+  it('names the CPUs as set and as read back on the pinned target\'s column, and a mismatch', async () => {
+    const r = await loadFixture('two-targets');
+    const docker = r.targets.find((t) => t.id === 'docker')!;
+    docker.pin = { workload: '1', client: '0', workloadAffinity: '1', clientAffinity: '0-1' };
+    const model = buildTableModel(r);
+    const note = model.footnotes.find((f) => f.kind === 'pinning');
+    expect(note?.text).toBe(`Pinned, ${docker.label}: workload and server on CPUs 1 (read back the same); client on CPUs 0 (read back 0-1, NOT as set).`);
+    expect(model.columns.find((c) => c.kind === 'target' && c.targetId === 'docker')?.notes).toContain(note?.id);
+    expect(model.columns.find((c) => c.kind === 'target' && c.targetId === 'bare-metal')?.notes).not.toContain(note?.id);
+    // A list read back in another spelling of the same CPUs is the same.
+    docker.pin = { workload: '0,1', workloadAffinity: '0-1' };
+    expect(buildTableModel(r).footnotes.find((f) => f.kind === 'pinning')?.text).toBe(`Pinned, ${docker.label}: workload and server on CPUs 0,1 (read back the same).`);
+  });
+});
