@@ -5,7 +5,7 @@
  * workloads' files land under Docker's data root, so that is where doctor measures free space.
  */
 import { existsSync } from 'node:fs';
-import { DEFAULT_IMAGE, type ContainerSpec } from '../scenario/schema.js';
+import { DEFAULT_IMAGE, type ContainerSpec, type TargetSpec } from '../scenario/schema.js';
 import { IMAGE_BINARIES, imagePackagesFor } from '../image/workload-image.js';
 import type { ExecResult, Machine, MachineCheck } from '../exec/types.js';
 import { dockerRunFlags } from './docker.js';
@@ -109,4 +109,12 @@ export async function dockerScratchSpace(c: TargetDoctorContext): Promise<{ dir:
   if (root.exitCode !== 0 || !root.stdout.trim().startsWith('/')) return undefined;
   const dir = root.stdout.trim();
   return { dir, where: `Docker's data root ${dir} (overlay storage writes into the container layer)` };
+}
+
+/** Docker's data root when dockerd is not told otherwise (overlay storage writes there). */
+const DOCKER_ROOT = '/var/lib/docker';
+
+/** Overlay storage, before a run (no command runs): Docker's default data root. */
+export function dockerLocalScratchSpace(spec: TargetSpec): { dir: string; where: string } | undefined {
+  return spec.container?.storage === 'overlay' ? { dir: DOCKER_ROOT, where: `Docker's data root ${DOCKER_ROOT}` } : undefined;
 }

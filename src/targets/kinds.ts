@@ -4,7 +4,7 @@
  */
 import type { ContainerSpec, TargetSpec } from '../scenario/schema.js';
 import { DockerTarget } from './docker.js';
-import { dockerDoctorChecks, dockerScratchSpace } from './docker-doctor.js';
+import { dockerDoctorChecks, dockerLocalScratchSpace, dockerScratchSpace } from './docker-doctor.js';
 import { DirectTarget } from './direct.js';
 import type { ExecResult, Machine, MachineCheck, Target } from '../exec/types.js';
 import type { ProgramRequirement } from '../workloads/types.js';
@@ -39,6 +39,8 @@ export interface TargetKind {
   doctorChecks(c: TargetDoctorContext): Promise<MachineCheck[]>;
   /** Where the workloads' scratch files take space on the machine when not in the scenario's scratch root (doctor). */
   scratchSpace?(c: TargetDoctorContext): Promise<{ dir: string; where: string } | undefined>;
+  /** The same, as known without running a command (the check on this host before a run starts). */
+  localScratchSpace?(spec: TargetSpec): { dir: string; where: string } | undefined;
 }
 
 /** The direct kind's programs run on the machine itself, in the order the workloads list them. */
@@ -55,6 +57,7 @@ export const TARGET_KINDS: readonly TargetKind[] = [
     create: (c) => new DockerTarget(c.id, c.spec.label, c.machine, c.spec.container as ContainerSpec, c.runId, c.log),
     doctorChecks: dockerDoctorChecks,
     scratchSpace: dockerScratchSpace,
+    localScratchSpace: dockerLocalScratchSpace,
   },
   { name: 'direct', matches: () => true, create: (c) => new DirectTarget(c.id, c.spec.label, c.machine), doctorChecks: programsOnMachine },
 ];
