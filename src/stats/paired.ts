@@ -160,7 +160,7 @@ function finish(base: Base, method: PairedMethod, estimate: number, ci: Interval
 function pairedLog(b: number[], c: number[], mb: number, mc: number, res: number, base: Base): PairedInterval {
   const lb = b.map(Math.log);
   const lc = c.map(Math.log);
-  const d = lc.map((v, i) => v - lb[i]!);
+  const d = c.map((v, i) => Math.log(v / b[i]!));
   const dbar = meanOf(d);
   const estimate = Math.expm1(dbar) * 100;
   if (base.tCritical === null) return finish(base, 'paired-log', estimate, null, 'too-few-samples', d, lb, lc);
