@@ -9,6 +9,7 @@ import type { ComparisonRecord, MetricInfo, RunResults, Sample } from '../../src
 import { adjacentPairs } from '../../src/results/paired.js';
 import { buildTableModel, type MetricRow } from '../../src/report/table-model.js';
 import { loadFixture } from '../report/helpers.js';
+import { pairedBenchMarkdown, pairedRows } from '../../bench/paired.js';
 
 const METRIC: MetricInfo = { workload: 'w', metric: 'mbps', title: 'W', unit: 'MB/s', higherIsBetter: true, primary: true };
 
@@ -166,5 +167,22 @@ describe('table model: the paired interval in the difference cell', () => {
     expect(cell.ciLow).toBe(cmp.ci!.low);
     expect(cell.paired).toMatchObject({ used: false, reason: 'no-shared-noise', n: 12 });
     expect(model.footnotes.some((f) => f.kind === 'paired')).toBe(false);
+  });
+});
+
+describe('bench/paired.ts: re-analysing a results file', () => {
+  it('tabulates Fieller and paired half-widths per comparison, also for a file stored without `paired`', () => {
+    const input = run(interleaved(B, C));
+    const results = { ...input, summaries: [], comparisons: [] } as unknown as RunResults;
+    const [row] = pairedRows(results, 'x.json');
+    const ci = handCi(2.5705818356363146);
+    expect(row!.pairs).toBe(6);
+    expect(row!.n).toBe(6);
+    expect(row!.pairedHalfWidth).toBeCloseTo((ci.high - ci.low) / 2, 9);
+    expect(row!.fiellerHalfWidth!).toBeGreaterThan(row!.pairedHalfWidth!);
+    expect(row!.used).toBe(true);
+    const md = pairedBenchMarkdown({ rows: [row!], sources: ['x.json'], seconds: 1, startLoad: { load: '0 0 0', ticks: [0, 1] } });
+    expect(md).toContain('| x.json | w / mbps | 6 | 6 |');
+    expect(md).toContain('the paired interval was used in 1 of 1');
   });
 });
