@@ -7,6 +7,7 @@
  * intervals at stoppedConfidence(confidence), which restores the nominal coverage (docs/statistics.md).
  */
 import { compare, stoppedConfidence, summarize, withoutOutliers } from '../stats/index.js';
+import { applyLevels } from './levels.js';
 import type { ComparisonRecord, MetricInfo, RunResults, Sample, SummaryRecord } from './model.js';
 
 export function valuesFor(samples: Sample[], target: string, workload: string, metric: string): number[] {
@@ -20,7 +21,7 @@ export function valuesFor(samples: Sample[], target: string, workload: string, m
 }
 
 export function analyze(
-  results: Pick<RunResults, 'samples' | 'targets' | 'metrics' | 'baseline' | 'confidence' | 'scenario'>,
+  results: Pick<RunResults, 'samples' | 'targets' | 'metrics' | 'baseline' | 'confidence' | 'scenario'> & Partial<Pick<RunResults, 'blocks'>>,
   precision: Map<string, boolean> = new Map(),
 ): { summaries: SummaryRecord[]; comparisons: ComparisonRecord[] } {
   const summaries: SummaryRecord[] = [];
@@ -67,6 +68,8 @@ export function analyze(
       if (rec) comparisons.push({ ...rec, ...adjusted });
     }
   }
+  // Samples in ≥ 2 blocks (`repeat`): intervals from the block means (src/results/levels.ts).
+  applyLevels(results, summaries, comparisons, (m) => (stoppedOnPrecision.has(m.workload) ? stoppedConfidence(confidence) : confidence), compareRecord);
   return { summaries, comparisons };
 }
 

@@ -151,4 +151,6 @@ export interface Sample {
   /** Raw facts the parser saw (bytes, seconds, failed requests, dropped caches…). */
   details?: Record<string, unknown>;
   attempts?: number;
+  /** Block index with `repeat` ≥ 2 (each block a fresh set-up); absent = block 0. */
+  block?: number;
 }

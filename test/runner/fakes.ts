@@ -54,6 +54,9 @@ export class FakeWorkload implements Workload {
   readonly kind = 'fake';
   /** Target ids in the order runSample was called (retries included). */
   readonly calls: string[] = [];
+  /** prepare:<target>, sample:<target>, cleanup:<target>, in the order they happened. */
+  readonly events: string[] = [];
+  prepares = 0;
   cleanups = 0;
   private readonly attempts = new Map<string, number>();
   constructor(
@@ -69,12 +72,15 @@ export class FakeWorkload implements Workload {
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
     const env = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
     const target = ctx.target.id;
+    this.prepares++;
+    this.events.push(`prepare:${target}`);
     return {
       env,
       runSample: async ({ signal }): Promise<SampleOutcome> => {
         const k = this.attempts.get(target) ?? 0;
         this.attempts.set(target, k + 1);
         this.calls.push(target);
+        this.events.push(`sample:${target}`);
         const step = this.script(target, k);
         if (step === 'hang') {
           await new Promise((_, reject) => {
@@ -87,6 +93,7 @@ export class FakeWorkload implements Workload {
       },
       cleanup: async () => {
         this.cleanups++;
+        this.events.push(`cleanup:${target}`);
         await env.close();
       },
     };
