@@ -76,8 +76,9 @@ export class BlockLedger {
     return rec;
   }
 
-  finish(rec: BlockRecord): void {
-    if (!this.session.aborted) rec.finishedAt = new Date().toISOString();
+  /** The block ended; `done` (sampled to its end, not interrupted) marks it finished for a resume. */
+  finish(rec: BlockRecord, done: boolean): void {
+    if (done) rec.finishedAt = new Date().toISOString();
     this.session.block = 0;
   }
 }

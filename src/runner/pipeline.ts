@@ -117,6 +117,7 @@ async function runBlocks(run: Run, w: Workload, laterWorkloads: number, repeat: 
     if (ledger.finished(b)) continue;
     const rec = ledger.start(b);
     const prepared = new Map<string, PreparedWorkload>();
+    let done = false;
     try {
       for (const t of run.targets) {
         const t0 = performance.now();
@@ -126,13 +127,14 @@ async function runBlocks(run: Run, w: Workload, laterWorkloads: number, repeat: 
       if (run.session.aborted) return;
       const later = laterWorkloads + (repeat - b - 1) / repeat;
       await sample(run, w, prepared, later, { block: b, roundOffset: b * perBlock });
+      done = !run.session.aborted;
     } finally {
       for (const [id, p] of prepared) {
         const t0 = performance.now();
         await p.cleanup().catch(() => undefined);
         rec.cleanupMs[id] = performance.now() - t0;
       }
-      ledger.finish(rec);
+      ledger.finish(rec, done);
       run.session.analyseAndSave();
     }
   }
