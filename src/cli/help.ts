@@ -62,7 +62,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   'vm status': { examples: ['benchsuite vm status'], exitCodes: ['0  running and answering SSH', '1  not running'] },
   'vm down': { examples: ['benchsuite vm down'], exitCodes: ['0  shut down (or was not running)', '1  it could not be stopped'] },
-  'vm destroy': { examples: ['benchsuite vm destroy'], exitCodes: ['0  disk image and state removed', '1  something could not be removed'] },
+  'vm destroy': { examples: ['benchsuite vm destroy'], exitCodes: ['0  guest disk and state removed', '1  something could not be removed'] },
   image: { examples: ['benchsuite image build --if-missing'], exitCodes: ['see benchsuite image build --help'] },
   'image build': { examples: ['benchsuite image build', 'benchsuite image build --if-missing'], exitCodes: ['0  built (or already current)', '1  the build failed (Docker not reachable, dd or nginx missing)'] },
   clean: {

@@ -47,6 +47,7 @@ export interface TargetRecord {
   label: string;
   /** "local" or "ssh://user@host:port" — never credentials. */
   host: string;
+  /** The target kind (Target.recordKind): `host` is the direct kind (no container), the file's word since schemaVersion 1. */
   kind: 'host' | 'docker';
   /** Container settings as run (image, flags), when kind = docker. */
   container?: {

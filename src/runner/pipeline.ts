@@ -1,7 +1,7 @@
 /**
  * A run as a pipeline of named steps over injected targets and workloads:
  *   plan → prepare targets → for each workload: prepare it, sample (the Sampler) → analyse → store.
- * Whatever happens, environments are closed, scratch directories removed and the results written.
+ * Whatever happens, exec contexts are closed, scratch directories removed and the results written.
  */
 import type { MetricInfo, RunResults, TargetRecord } from '../results/model.js';
 import { ResultsStore } from '../results/store.js';
@@ -89,7 +89,7 @@ export async function runPipeline(o: PipelineInput): Promise<RunResults> {
   return run.session.results;
 }
 
-/** Steps 3 and 4 for one workload: prepare it on every target, sample, store; its environments are closed after. */
+/** Steps 3 and 4 for one workload: prepare it on every target, sample, store; its exec contexts are closed after. */
 async function runWorkload(run: Run, w: Workload, laterWorkloads: number): Promise<void> {
   const repeat = repeatOf(run.scenario);
   if (repeat > 1) return runBlocks(run, w, laterWorkloads, repeat);

@@ -1,5 +1,5 @@
 /**
- * Steps 2 and 3 of a run: prepare the targets (once), then per workload open its environment on each
+ * Steps 2 and 3 of a run: prepare the targets (once), then per workload open its exec context on each
  * target (scratch directory, server or container) and fingerprint each target on first use. A target or
  * workload that cannot be prepared is recorded as a failed sample and left out; the run goes on.
  */
@@ -51,7 +51,7 @@ export class TargetBook {
         id: t.id,
         label: t.label,
         host: scenario.targets[t.id]?.host ?? 'local',
-        kind: t.kind,
+        kind: t.recordKind,
         fingerprint: { ...(previous.get(t.id)?.fingerprint as Fingerprint), ...extraFingerprint.get(t.id) } as Fingerprint,
       });
     }
@@ -75,7 +75,7 @@ export class TargetBook {
     }
   }
 
-  /** Step 3: the workload's environment on each target; targets that could not be prepared are absent from the map. */
+  /** Step 3: the workload's exec context on each target; targets that could not be prepared are absent from the map. */
   async prepareWorkload(w: Workload, targets: readonly Target[], prepared: Map<string, PreparedWorkload>): Promise<void> {
     const { session } = this;
     for (const t of targets) {
@@ -112,7 +112,7 @@ export class TargetBook {
   /** Fingerprint a target on first use; on resume, refuse an environment that changed. */
   private async fingerprint(t: Target, p: PreparedWorkload): Promise<void> {
     if (this.fingerprinted.has(t.id)) return;
-    const fp = await collectFingerprint({ target: t, env: p.env, scratchDir: p.env.scratchDir, containerSpec: this.scenario.targets[t.id]?.container, signal: this.session.signal });
+    const fp = await collectFingerprint({ target: t, execCtx: p.execCtx, scratchDir: p.execCtx.scratchDir, containerSpec: this.scenario.targets[t.id]?.container, signal: this.session.signal });
     const fresh = { ...fp, ...this.extraFingerprint.get(t.id) } as Fingerprint;
     const before = this.previous.get(t.id)?.fingerprint;
     if (before && this.resuming) {

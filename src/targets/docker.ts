@@ -8,7 +8,7 @@ import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
-import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from '../exec/types.js';
+import { formatExecFailure, type ExecContext, type ExecContextSpec, type ExecOptions, type ExecResult, type Machine, type Target } from '../exec/types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
@@ -43,6 +43,7 @@ export function dockerRunFlags(spec: ContainerSpec): string[] {
 
 export class DockerTarget implements Target, FingerprintSubject {
   readonly kind = 'docker' as const;
+  readonly recordKind = 'docker' as const;
   private imageId: string | undefined;
 
   constructor(
@@ -93,21 +94,21 @@ export class DockerTarget implements Target, FingerprintSubject {
     return { image: this.spec.image, imageId: this.imageId, runArgs: dockerRunFlags(this.spec) };
   }
 
-  async open(env: EnvironmentSpec, signal?: AbortSignal): Promise<Environment> {
-    const name = `bs-${this.runId}-${this.id}-${env.workload}`.slice(0, 120);
-    const scratchDir = this.spec.storage === 'volume' ? env.scratchDir : OVERLAY_SCRATCH;
+  async open(spec: ExecContextSpec, signal?: AbortSignal): Promise<ExecContext> {
+    const name = `bs-${this.runId}-${this.id}-${spec.workload}`.slice(0, 120);
+    const scratchDir = this.spec.storage === 'volume' ? spec.scratchDir : OVERLAY_SCRATCH;
     const argv = [
       'docker', 'run', '-d',
       '--name', name,
       '--label', `${RUN_LABEL}=${this.runId}`,
       '--label', `benchsuite.target=${this.id}`,
-      '--label', `benchsuite.workload=${env.workload}`,
+      '--label', `benchsuite.workload=${spec.workload}`,
       ...dockerRunFlags(this.spec),
     ];
-    for (const m of env.mounts) argv.push('-v', `${m.path}:${m.path}:${m.readOnly ? 'ro' : 'rw'}`);
-    if (this.spec.storage === 'volume') argv.push('-v', `${env.scratchDir}:${env.scratchDir}:rw`);
-    if (this.spec.network === 'bridge') for (const p of env.ports ?? []) argv.push('-p', `127.0.0.1:${p}:${p}`);
-    argv.push(this.spec.image, ...(env.mainProcess ?? ['sleep', 'infinity']));
+    for (const m of spec.mounts) argv.push('-v', `${m.path}:${m.path}:${m.readOnly ? 'ro' : 'rw'}`);
+    if (this.spec.storage === 'volume') argv.push('-v', `${spec.scratchDir}:${spec.scratchDir}:rw`);
+    if (this.spec.network === 'bridge') for (const p of spec.ports ?? []) argv.push('-p', `127.0.0.1:${p}:${p}`);
+    argv.push(this.spec.image, ...(spec.mainProcess ?? ['sleep', 'infinity']));
     const r = await this.machine.exec(argv, { timeoutMs: 120_000, signal });
     if (r.exitCode !== 0) throw new Error(`target ${this.id}: could not start the container: ${formatExecFailure(r)}`);
     const containerId = r.stdout.trim();
@@ -148,6 +149,6 @@ export class DockerTarget implements Target, FingerprintSubject {
         session?.close();
         await machine.exec(['docker', 'rm', '-f', '-v', containerId], { timeoutMs: 60_000 });
       },
-    } as Environment;
+    } as ExecContext;
   }
 }

@@ -1,10 +1,10 @@
 /**
  * The target kinds, first match wins. A new kind (Podman, a Kubernetes pod) is one module implementing Target
- * (src/targets/types.ts) and one line here; nothing outside src/targets names a kind.
+ * (src/exec/types.ts) and one line here; nothing outside src/targets names a kind.
  */
 import type { ContainerSpec, TargetSpec } from '../scenario/schema.js';
 import { DockerTarget } from './docker.js';
-import { HostTarget } from './host.js';
+import { DirectTarget } from './direct.js';
 import type { Machine, Target } from '../exec/types.js';
 
 export interface TargetKindContext {
@@ -23,7 +23,7 @@ export interface TargetKind {
 
 export const TARGET_KINDS: readonly TargetKind[] = [
   { name: 'docker', matches: (s) => s.container !== undefined, create: (c) => new DockerTarget(c.id, c.spec.label, c.machine, c.spec.container as ContainerSpec, c.runId, c.log) },
-  { name: 'host', matches: () => true, create: (c) => new HostTarget(c.id, c.spec.label, c.machine) },
+  { name: 'direct', matches: () => true, create: (c) => new DirectTarget(c.id, c.spec.label, c.machine) },
 ];
 
 export function createTarget(c: TargetKindContext): Target {

@@ -10,7 +10,7 @@
  *   quick mode, validation, doctor, the workload image, the guest recipe and set-up all read the registry.
  */
 import type { z } from 'zod';
-import type { Environment, Target } from '../exec/types.js';
+import type { ExecContext, Target } from '../exec/types.js';
 
 export interface WorkloadContext {
   runId: string;
@@ -39,8 +39,8 @@ export class SampleError extends Error {
 }
 
 export interface PreparedWorkload {
-  /** The environment the workload runs in (for the fingerprint). */
-  readonly env: Environment;
+  /** The exec context the workload runs in (the fingerprint runs its commands there). */
+  readonly execCtx: ExecContext;
   runSample(options: { seq: number; timeoutMs: number; signal?: AbortSignal }): Promise<SampleOutcome>;
   cleanup(): Promise<void>;
 }
@@ -59,7 +59,7 @@ export interface ProgramRequirement {
   /** Program name; also the name of doctor's check (e.g. dd, nginx). */
   program: string;
   /**
-   * `workload`: runs where the workload runs — on the machine for a host target, inside the container for a
+   * `workload`: runs where the workload runs — on the machine for a direct target, inside the container for a
    * Docker target (so the locally built workload image carries it). `client`: runs on the target's machine
    * (a load generator talking to the workload), also for a Docker target.
    */

@@ -10,14 +10,15 @@ import type { MetricInfo, RunResults, Sample } from '../../src/results/model.js'
 import { scenarioSchema, type Scenario, type ScenarioInput } from '../../src/scenario/schema.js';
 import type { Progress } from '../../src/runner/progress.js';
 import { LocalMachine } from '../../src/exec/local.js';
-import type { Environment, EnvironmentSpec, ExecOptions, Machine, Target } from '../../src/exec/types.js';
+import type { ExecContext, ExecContextSpec, ExecOptions, Machine, Target } from '../../src/exec/types.js';
 import type { PreparedWorkload, SampleOutcome, Workload, WorkloadContext } from '../../src/workloads/types.js';
 import type { RunTargets } from '../../src/runner/pipeline.js';
 import { runScenario } from '../../src/runner/run.js';
 import type { Survey } from '../../src/runner/preflight.js';
 
 export class FakeTarget implements Target {
-  readonly kind = 'host' as const;
+  readonly kind = 'direct' as const;
+  readonly recordKind = 'host' as const;
   readonly machine: Machine = new LocalMachine();
   opened = 0;
   closed = 0;
@@ -31,7 +32,7 @@ export class FakeTarget implements Target {
     if (this.failPrepare) throw new Error(this.failPrepare);
   }
 
-  async open(spec: EnvironmentSpec): Promise<Environment> {
+  async open(spec: ExecContextSpec): Promise<ExecContext> {
     this.opened++;
     return {
       scratchDir: spec.scratchDir,
@@ -70,12 +71,12 @@ export class FakeWorkload implements Workload {
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
-    const env = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
+    const execCtx = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
     const target = ctx.target.id;
     this.prepares++;
     this.events.push(`prepare:${target}`);
     return {
-      env,
+      execCtx,
       runSample: async ({ signal }): Promise<SampleOutcome> => {
         const k = this.attempts.get(target) ?? 0;
         this.attempts.set(target, k + 1);
@@ -94,7 +95,7 @@ export class FakeWorkload implements Workload {
       cleanup: async () => {
         this.cleanups++;
         this.events.push(`cleanup:${target}`);
-        await env.close();
+        await execCtx.close();
       },
     };
   }

@@ -1,8 +1,12 @@
-/** The workload runs directly on the machine (bare metal, or a VM's own userland). */
-import type { BackgroundProcess, Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from '../exec/types.js';
+/**
+ * The direct target kind: the workload runs on the machine itself (bare metal, or a VM's own userland), no
+ * container between. (Results files, schemaVersion 1, call this kind `host`: see `recordKind`.)
+ */
+import type { BackgroundProcess, ExecContext, ExecContextSpec, ExecOptions, ExecResult, Machine, Target } from '../exec/types.js';
 
-export class HostTarget implements Target {
-  readonly kind = 'host' as const;
+export class DirectTarget implements Target {
+  readonly kind = 'direct' as const;
+  readonly recordKind = 'host' as const;
   constructor(
     readonly id: string,
     readonly label: string,
@@ -11,7 +15,7 @@ export class HostTarget implements Target {
 
   async prepare(): Promise<void> {}
 
-  async open(spec: EnvironmentSpec): Promise<Environment> {
+  async open(spec: ExecContextSpec): Promise<ExecContext> {
     const machine = this.machine;
     let main: BackgroundProcess | undefined;
     if (spec.mainProcess) main = await machine.spawn(spec.mainProcess);
