@@ -243,7 +243,7 @@ function simulatedRun(rng: ReturnType<typeof createRng>, n: number, withinCv: nu
 }
 
 /** Pairs of simulated runs per cell: capture of the second run's estimate, and coverage of the true −3 %. */
-export function simulateReproducibility(trials = 2000, seed = 20_261_202, n = 10, withinCv = 0.05): SimRow[] {
+export function simulateReproducibility(trials = 4000, seed = 20_261_202, n = 10, withinCv = 0.05): SimRow[] {
   const rng = createRng(seed);
   const TRUE = -3;
   const rows: SimRow[] = [];
@@ -278,7 +278,7 @@ export async function runReproducibility(o: ReproOptions = {}): Promise<ReproRes
   const startLoad = loadMark();
   const perBlock = o.samples ?? 5;
   const real = await realRuns({ runs: o.runs ?? 10, samples: perBlock, budgetSec: o.budgetSec ?? 330 }, log);
-  const simTrials = o.trials ?? 2000;
+  const simTrials = o.trials ?? 4000;
   log(`reproducibility: simulation, ${simTrials} pairs per cell`);
   const simulation = simulateReproducibility(simTrials, o.seed);
   return { cases: real.cases, perBlock, simulation, simTrials, simPerBlock: 10, seconds: (performance.now() - started) / 1000, realSeconds: real.seconds, startLoad };
@@ -347,8 +347,8 @@ export function reproducibilityMarkdown(r: ReproResult): string {
   const none = at(0);
   if (big && none) {
     lines.push(
-      `Without block effects the three intervals capture the next run alike (${pct(none.single.captured / none.single.pairs, 0)}, ${pct(none.pooled.captured / none.pooled.pairs, 0)}, ` +
-        `${pct(none.multi.captured / none.multi.pairs, 0)}), the multi-level one being the widest (2 df). With a 5 % block effect the single-level and pooled intervals ` +
+      `Without block effects the single-level, pooled and multi-level intervals capture the next run ${pct(none.single.captured / none.single.pairs, 0)}, ${pct(none.pooled.captured / none.pooled.pairs, 0)} and ` +
+        `${pct(none.multi.captured / none.multi.pairs, 0)} of the time (half-widths ${pp(none.single.meanHalfWidth)}, ${pp(none.pooled.meanHalfWidth)}, ${pp(none.multi.meanHalfWidth)} pp). With a 5 % block effect the single-level and pooled intervals ` +
         `capture the next run only ${pct(big.single.captured / big.single.pairs, 0)} and ${pct(big.pooled.captured / big.pooled.pairs, 0)} of the time and cover the true ` +
         `difference ${pct(big.single.covered / big.single.pairs, 0)} and ${pct(big.pooled.covered / big.pooled.pairs, 0)}: they describe one set-up. The multi-level ` +
         `interval captures ${pct(big.multi.captured / big.multi.pairs, 0)} and covers ${pct(big.multi.covered / big.multi.pairs, 0)}, at a half-width of ${pp(big.multi.meanHalfWidth)} pp.`,
