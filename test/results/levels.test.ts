@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/results/analyze.js';
 import type { BlockRecord, MetricInfo, RunResults, Sample } from '../../src/results/model.js';
 import { buildTableModel } from '../../src/report/table-model.js';
+import { buildBrief } from '../../src/report/brief.js';
 import { loadFixture } from '../report/helpers.js';
 
 const DD: MetricInfo = { workload: 'dd', metric: 'write_mbps', title: 'dd write', unit: 'MB/s', higherIsBetter: true, primary: true };
@@ -96,6 +97,12 @@ describe('report footnotes', () => {
     expect(perLevel).toContain('Bare Metal (3 blocks of 2): within blocks CV 11.8 %, between blocks 20.4 % beyond that; set-up 5.0 s per block, 0.50 s per sample; recommendation: 2 samples per block and 22 blocks for ±10 %, about 2 min');
     const row = model.rows[0];
     expect(row?.kind === 'metric' && row.differences[0]?.notes.length).toBeGreaterThan(0);
+  });
+
+  it('the brief style says its intervals come from the blocks', async () => {
+    const notes = buildBrief(await blocked(10)).notes;
+    expect(notes.at(-1)).toContain('n = 6 per cell; 95 % confidence intervals over 3 independent blocks (block means);');
+    expect(buildBrief(await loadFixture('two-targets')).notes.at(-1)).toContain('; 95 % confidence intervals;');
   });
 
   it('a run of one block has no such footnote', async () => {
