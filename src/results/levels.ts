@@ -27,7 +27,9 @@ export function valuesByBlock(samples: readonly Sample[], target: string, worklo
     const v = s.values[metric];
     if (typeof v !== 'number' || !Number.isFinite(v)) continue;
     const b = blockOf(s);
-    by.set(b, [...(by.get(b) ?? []), v]);
+    const list = by.get(b);
+    if (list) list.push(v);
+    else by.set(b, [v]);
   }
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
@@ -66,6 +68,7 @@ export function applyLevels(
   level: (m: MetricInfo) => number,
   compareRecord: CompareRecord,
 ): void {
+  if (!r.samples.some((s) => blockOf(s) > 0)) return; // one block: nothing changes
   for (const m of r.metrics) {
     const blocks = new Map<string, number[][]>();
     for (const t of r.targets) blocks.set(t.id, valuesByBlock(r.samples, t.id, m.workload, m.metric));
