@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../../src/results/analyze.js';
-import type { BlockRecord, MetricInfo, RunResults, Sample } from '../../src/results/model.js';
+import { runResultsSchema, type BlockRecord, type MetricInfo, type RunResults, type Sample } from '../../src/results/model.js';
 import { buildTableModel } from '../../src/report/table-model.js';
 import { buildBrief } from '../../src/report/brief.js';
 import { loadFixture } from '../report/helpers.js';
@@ -81,6 +81,22 @@ describe('two-level analysis in the results', () => {
     expect(again.summaries.some((s) => s.levels)).toBe(false);
     expect(again.comparisons.some((c) => c.levels)).toBe(false);
     expect(again.summaries.map((s) => s.ci)).toEqual(r.summaries.map((s) => s.ci));
+  });
+});
+
+describe('the results file', () => {
+  it('validates block, blocks and levels on read; a negative or fractional block is refused', async () => {
+    const r = await blocked(10);
+    expect(runResultsSchema.safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
+    const bad = (patch: (x: RunResults) => void): boolean => {
+      const copy = JSON.parse(JSON.stringify(r)) as RunResults;
+      patch(copy);
+      return runResultsSchema.safeParse(copy).success;
+    };
+    expect(bad((x) => void ((x.samples[0] as Sample).block = -1))).toBe(false);
+    expect(bad((x) => void ((x.samples[0] as Sample).block = 1.5))).toBe(false);
+    expect(bad((x) => void ((x.blocks as BlockRecord[])[0]!.prepareMs = { a: 'x' as unknown as number }))).toBe(false);
+    expect(bad((x) => void ((x.summaries[0]!.levels as { withinVariance: unknown }).withinVariance = 'big'))).toBe(false);
   });
 });
 
