@@ -34,9 +34,13 @@ export function valuesByBlock(samples: readonly Sample[], target: string, worklo
   return [...by.entries()].sort((a, b) => a[0] - b[0]).map(([, v]) => v);
 }
 
-/** Mean set-up cost of one block (prepare + cleanup + its warm-ups) and of one sample, seconds; undefined when unknown. */
+/**
+ * Mean set-up cost of one block (prepare + cleanup + its warm-ups) and of one sample, seconds; undefined when
+ * unknown. The first block also fingerprints each target (once per run), so it is left out when later blocks exist.
+ */
 export function measuredCosts(r: Input, target: string, workload: string): { blockSec: number; sampleSec: number } | undefined {
-  const records = (r.blocks ?? []).filter((b) => b.workload === workload && typeof b.prepareMs[target] === 'number');
+  const all = (r.blocks ?? []).filter((b) => b.workload === workload && typeof b.prepareMs[target] === 'number');
+  const records = all.some((b) => b.block > 0) ? all.filter((b) => b.block > 0) : all;
   const mine = r.samples.filter((s) => s.target === target && s.workload === workload && s.ok);
   const measured = mine.filter((s) => !s.warmup);
   if (records.length === 0 || measured.length === 0) return undefined;

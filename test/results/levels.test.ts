@@ -59,6 +59,14 @@ describe('two-level analysis in the results', () => {
     expect(p?.estimatedSec).toBeCloseTo(22 * (5 + 2 * 0.5), 9);
   });
 
+  it('the first block\'s set-up (which also fingerprints the targets) is left out of the cost when later blocks exist', async () => {
+    const r = await blocked(10);
+    const first = r.blocks?.[0] as BlockRecord;
+    first.prepareMs = { 'bare-metal': 60_000, docker: 60_000 };
+    const again = analyze(r);
+    expect(again.summaries.find((x) => x.target === 'bare-metal')?.levels?.costs?.blockSec).toBe(5);
+  });
+
   it('a fixed-count scenario aims at the default ±1 %', async () => {
     const r = await blocked();
     expect(r.summaries.find((x) => x.target === 'bare-metal')?.levels?.plan?.targetHalfWidthPct).toBe(1);
