@@ -103,6 +103,16 @@ describe('architecture', () => {
     expect(retiredNames(texts)).toEqual([]);
   });
 
+  it('keeps doctor off target kinds: src/doctor reads no container settings and runs no docker command', () => {
+    const dir = resolve('src/doctor');
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').map((line, i) => [`src/doctor/${f}:${i + 1}`, line] as const))
+      .filter(([, line]) => /\.container\b|['"]docker['"]/.test(line))
+      .map(([where]) => where);
+    expect(offenders).toEqual([]);
+  });
+
   it('has no folder import cycles in src/', () => {
     expect(folderCycles(folderGraph()).map((c) => c.join(' → '))).toEqual([]);
   });

@@ -146,6 +146,34 @@ export interface ComparisonRecord {
     blocks: { baseline: number; candidate: number };
     singleLevel: { differencePct: number; ci: { low: number; high: number } | null; method?: 'fieller' | 'log-delta' };
   };
+  /**
+   * Interleaved or randomized runs: the paired interval over adjacent baseline/candidate pairs (same round),
+   * beside `ci`. When `used`, reports show it instead of `ci` and `verdict` was decided on it.
+   */
+  paired?: PairedRecord;
+}
+
+/** The paired analysis of one comparison (docs/statistics.md, "Paired analysis"). */
+export interface PairedRecord {
+  /** Number of adjacent pairs. */
+  n: number;
+  /** 'paired-log': mean of ln(c_i/b_i); 'paired-fieller': ratio of means with the pairs' covariance. */
+  method: 'paired-log' | 'paired-fieller';
+  /** Percent: the geometric mean of the per-pair ratios − 1 (paired-log), or the ratio of the pairs' means − 1. */
+  estimate: number;
+  /** Percent interval of `estimate`, at the comparison's interval level; null with `ciNullReason`. */
+  ci: { low: number; high: number } | null;
+  ciNullReason?: string | null;
+  /** Lag-1 autocorrelation of the per-pair differences, in run order. */
+  lag1: number | null;
+  /** Correlation of the two sides over the pairs (logs for paired-log). */
+  correlation: number | null;
+  /** Pairs whose difference the outlier rules flag (kept in the interval). */
+  outliers: number;
+  /** The report shows this interval instead of `ci`. */
+  used: boolean;
+  /** Why it is not used: too-few-pairs | no-interval | no-shared-noise | autocorrelated | not-narrower; null when used. */
+  reason: string | null;
 }
 
 export interface RunResults {
@@ -326,6 +354,20 @@ const comparisonSchema = z.looseObject({
     .looseObject({
       blocks: z.looseObject({ baseline: num, candidate: num }),
       singleLevel: z.looseObject({ differencePct: numOrNull, ci: interval, method: z.enum(['fieller', 'log-delta']).optional() }),
+    })
+    .optional(),
+  paired: z
+    .looseObject({
+      n: num,
+      method: str(40),
+      estimate: numOrNull,
+      ci: interval,
+      ciNullReason: str(200).nullable().optional(),
+      lag1: numOrNull.optional(),
+      correlation: numOrNull.optional(),
+      outliers: num.optional(),
+      used: z.boolean(),
+      reason: str(200).nullable().optional(),
     })
     .optional(),
 });

@@ -111,6 +111,28 @@ export interface WorkloadKind<S extends KindSchema = KindSchema> {
   dropsCaches?(spec: z.output<S>): string | undefined;
   /** The Workload for one scenario entry. */
   create(id: string, spec: z.output<S>, title: string): Workload;
+  /** What a sample of this kind looks like, for demo and report-fixture results (src/report/synthetic.ts). */
+  readonly example?: KindExample;
+}
+
+/**
+ * A plausible sample of a kind, for synthetic results (report fixtures, the report benchmark): the settings, the
+ * sample's details, a failure's message, its duration, and how its secondary metrics follow the primary one.
+ * Metric names, titles and units come from the kind's Workload (`metrics()`), not from here.
+ */
+export interface KindExample {
+  /** Settings over the schema's defaults. */
+  settings?: Record<string, unknown>;
+  /** A sample's `details`. */
+  details: Record<string, unknown>;
+  /** The error of a failed sample. */
+  error: string;
+  /** A sample takes `min` to `min + spread` ms. */
+  durationMs: { min: number; spread: number };
+  /** Sample-to-sample coefficient of variation of the primary metric. */
+  cv: number;
+  /** Secondary metrics: their mean from the primary's mean, and their own variation when it differs. */
+  secondary?: Record<string, { fromPrimary: (mean: number) => number; cv?: number }>;
 }
 
 /** Typed identity: lets a kind module declare itself with its settings' type inferred from its schema. */
