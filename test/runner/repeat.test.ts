@@ -74,6 +74,8 @@ describe('repeat: blocks', () => {
     expect(c?.ci?.low).toBeCloseTo(-30.10049141170098, 6);
     expect(c?.ci?.high).toBeCloseTo(3.149409241301826, 6);
     expect(c?.levels?.blocks).toEqual({ baseline: 3, candidate: 3 });
+    // The paired interval describes adjacent samples of one set-up: not beside the block-level one.
+    expect(c?.paired).toBeUndefined();
     // Single level (all 6 values each side): (93 − 111)/111 = −16.216 % too, with a narrower interval.
     expect(c?.levels?.singleLevel.differencePct).toBeCloseTo(-16.216216216216218, 9);
     const single = c?.levels?.singleLevel.ci as { low: number; high: number };
