@@ -126,11 +126,8 @@ describe('set-up reads the registry from the build', () => {
   });
 });
 
-/** Files that name a kind for a reason outside the workload contract, and why (to be removed, not added to). */
-const KNOWN: Record<string, string[]> = {
-  // The posture explanation of dd's sync mode: to move to a kind hook (owned by another helper this session).
-  'src/env/posture.ts': ['dd'],
-};
+/** Files that name a kind for a reason outside the workload contract, and why: none now; keep it that way. */
+const KNOWN: Record<string, string[]> = {};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {
