@@ -31,6 +31,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'benchsuite run kvm-docker --quick',
       'benchsuite run kvm-docker --style brief',
       'benchsuite run kvm-docker --samples 20 --set targets.kvm-docker.host=ssh://bench@vps.example',
+      'benchsuite run kvm-docker --repeat 3 --samples 10',
       'benchsuite run --resume 20261129-193000-kvm-docker-3f2a',
     ],
     exitCodes: [EXIT_CODES.ok, EXIT_CODES.failed, EXIT_CODES.input, EXIT_CODES.interrupted],

@@ -29,6 +29,7 @@ import {
 import { environmentDifferences as postureEnvironmentDifferences } from './posture-bridge.js';
 import { ranAs, type RanAs } from '../env/what-ran.js';
 import { noiseNote, pinNote } from './noise.js';
+import { levelsMethodNote, perLevelVarianceNote } from './levels-notes.js';
 
 export type NoteKind =
   | 'ran-as'
@@ -45,6 +46,7 @@ export type NoteKind =
   | 'tcg'
   | 'noise'
   | 'pinning'
+  | 'levels'
   | 'environment';
 
 export interface Footnote {
@@ -263,6 +265,9 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
 
   for (const m of metrics) {
     const where = (t: TargetView) => `${t.label}, ${labels.get(m)?.replace(/ [↑↓]$/, '')}`;
+    // Blocks (`repeat` ≥ 2): which interval the cells show, and the per-level variance with its recommendation.
+    const levelSummaries = targets.map((t) => ({ label: t.label, summary: idx.summary(t.id, m.workload, m.metric) }));
+    const perLevel = perLevelVarianceNote(labels.get(m)?.replace(/ [↑↓]$/, '') ?? m.title, levelSummaries);
     const cells: ValueCell[] = targets.map((t) => {
       const s = idx.summary(t.id, m.workload, m.metric);
       const measured = idx.measured(t.id, m.workload);
@@ -300,6 +305,10 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
         };
       }
       const sum = s as SummaryRecord;
+      if (sum.levels) {
+        cellNotes.push(notes.ref('levels', levelsMethodNote(sum.levels.blocks)));
+        if (perLevel) cellNotes.push(notes.ref('levels', perLevel));
+      }
       if (sum.precisionMet === false) {
         cellNotes.push(
           notes.ref(
@@ -413,6 +422,7 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
           ),
         );
       }
+      if (cmp.levels) diffNotes.push(notes.ref('levels', levelsMethodNote(Math.min(cmp.levels.blocks.baseline, cmp.levels.blocks.candidate))));
       if (tooFewSamples) {
         diffNotes.push(notes.ref('no-ci', 'No interval: a side has fewer than 2 successful samples.'));
       }

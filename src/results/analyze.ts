@@ -8,6 +8,7 @@
  * Interleaved runs also get the paired interval over adjacent pairs (./paired.ts), at the same level.
  */
 import { compare, stoppedConfidence, summarize, withoutOutliers } from '../stats/index.js';
+import { applyLevels } from './levels.js';
 import type { ComparisonRecord, MetricInfo, RunResults, Sample, SummaryRecord } from './model.js';
 import { withPaired } from './paired.js';
 
@@ -22,7 +23,7 @@ export function valuesFor(samples: Sample[], target: string, workload: string, m
 }
 
 export function analyze(
-  results: Pick<RunResults, 'samples' | 'targets' | 'metrics' | 'baseline' | 'confidence' | 'scenario'>,
+  results: Pick<RunResults, 'samples' | 'targets' | 'metrics' | 'baseline' | 'confidence' | 'scenario'> & Partial<Pick<RunResults, 'blocks'>>,
   precision: Map<string, boolean> = new Map(),
 ): { summaries: SummaryRecord[]; comparisons: ComparisonRecord[] } {
   const summaries: SummaryRecord[] = [];
@@ -69,6 +70,8 @@ export function analyze(
       if (rec) comparisons.push({ ...withPaired(rec, results, m, level, results.scenario.tolerancePct), ...adjusted });
     }
   }
+  // Samples in ≥ 2 blocks (`repeat`): intervals from the block means (src/results/levels.ts).
+  applyLevels(results, summaries, comparisons, (m) => (stoppedOnPrecision.has(m.workload) ? stoppedConfidence(confidence) : confidence), compareRecord);
   return { summaries, comparisons };
 }
 

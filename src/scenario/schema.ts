@@ -121,6 +121,12 @@ export const scenarioSchema = z
     /** A fixed count, or adaptive: keep sampling until precise enough. */
     samples: z.union([z.number().int('a whole number').min(2).max(10_000), adaptiveSamplesSchema]).default(10),
     warmup: z.number().int('a whole number').min(0).max(100).default(1),
+    /**
+     * Independent blocks per workload (`--repeat`): each prepares the workload afresh (processes, containers,
+     * servers), warms up and takes a fixed count of samples; intervals then come from the block means
+     * (docs/statistics.md, "Repetitions at two levels"). Omitted: 1, one block as before.
+     */
+    repeat: z.number().int('a whole number').min(1).max(20).optional(),
     order: z.enum(['interleaved', 'randomized', 'sequential']).default('interleaved'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     confidence: z.number().min(0.5).max(0.999).default(0.95),

@@ -52,6 +52,8 @@ export { normalCdf, normalSf, normalQuantile } from './special.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
 export { mean, median, sampleStddev, sampleVariance, quantileSorted } from './descriptive.js';
+export { twoLevelSummary, levelPlan } from './levels.js';
+export type { TwoLevelSummary, TwoLevelOptions, RepetitionCosts, LevelPlan } from './levels.js';
 export {
   pairedInterval,
   choosePaired,

@@ -178,4 +178,6 @@ export interface Sample {
   attempts?: number;
   /** CPU steal, iowait and others' CPU around the sample (src/util/cpu-noise.ts); flagged samples still count. */
   noise?: SampleNoise;
+  /** Block index with `repeat` ≥ 2 (each block a fresh set-up); absent = block 0. */
+  block?: number;
 }

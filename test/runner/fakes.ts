@@ -55,6 +55,9 @@ export class FakeWorkload implements Workload {
   readonly kind = 'fake';
   /** Target ids in the order runSample was called (retries included). */
   readonly calls: string[] = [];
+  /** prepare:<target>, sample:<target>, cleanup:<target>, in the order they happened. */
+  readonly events: string[] = [];
+  prepares = 0;
   cleanups = 0;
   private readonly attempts = new Map<string, number>();
   constructor(
@@ -70,12 +73,15 @@ export class FakeWorkload implements Workload {
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
     const execCtx = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
     const target = ctx.target.id;
+    this.prepares++;
+    this.events.push(`prepare:${target}`);
     return {
       execCtx,
       runSample: async ({ signal }): Promise<SampleOutcome> => {
         const k = this.attempts.get(target) ?? 0;
         this.attempts.set(target, k + 1);
         this.calls.push(target);
+        this.events.push(`sample:${target}`);
         const step = this.script(target, k);
         if (step === 'hang') {
           await new Promise((_, reject) => {
@@ -88,6 +94,7 @@ export class FakeWorkload implements Workload {
       },
       cleanup: async () => {
         this.cleanups++;
+        this.events.push(`cleanup:${target}`);
         await execCtx.close();
       },
     };
