@@ -4,22 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SshMachine } from '../../src/exec/ssh.js';
 import { noiseBetween } from '../../src/util/cpu-noise.js';
 import { procStatFields } from '../../src/util/proc.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
+import { withLoopbackSshMachine } from '../helpers/sshd.js';
 
-let sshd: TestSshd;
 let m: SshMachine;
-beforeAll(async () => {
-  sshd = await startSshd();
-  m = new SshMachine(sshd.url, { identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile });
-});
-afterAll(async () => {
-  await m?.close();
-  await sshd?.dispose();
-});
+withLoopbackSshMachine((machine) => (m = machine));
 
 const ticksOf = (stat: string, fields: number[]): number => fields.reduce((s, i) => s + Number(procStatFields(stat)[i]), 0);
 
