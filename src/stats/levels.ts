@@ -14,7 +14,7 @@
  */
 import { assertSample, scaleOf } from './descriptive.js';
 import { studentTQuantile } from './student-t.js';
-import { assertConfidence, type Interval } from './types.js';
+import { assertConfidence, assertResolution, type Interval } from './types.js';
 
 export interface TwoLevelOptions {
   confidence?: number;
@@ -53,7 +53,7 @@ export function twoLevelSummary(blocks: ReadonlyArray<readonly number[]>, option
   const confidence = options.confidence ?? 0.95;
   assertConfidence(confidence);
   const resolution = options.resolution ?? 0;
-  if (!(resolution >= 0 && Number.isFinite(resolution))) throw new RangeError(`resolution must be a finite number ≥ 0, got ${resolution}`);
+  assertResolution(resolution);
   const scale = scaleOf(...blocks);
   const k = blocks.length;
   const perBlock = blocks.map((b) => b.length);

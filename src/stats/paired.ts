@@ -19,7 +19,7 @@ import { detectOutliers } from './outliers.js';
 import { normalQuantile } from './special.js';
 import { studentTQuantile, studentTSf } from './student-t.js';
 import { DEFAULT_CONFIDENCE } from './summarize.js';
-import { assertConfidence, type Interval } from './types.js';
+import { assertConfidence, assertResolution, type Interval } from './types.js';
 
 export type PairedMethod = 'paired-log' | 'paired-fieller';
 
@@ -123,9 +123,7 @@ export function pairedInterval(baseline: readonly number[], candidate: readonly 
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   assertConfidence(confidence);
   const resolution = options.resolution;
-  if (resolution !== undefined && !(resolution >= 0 && Number.isFinite(resolution))) {
-    throw new RangeError(`resolution must be a finite number ≥ 0, got ${resolution}`);
-  }
+  assertResolution(resolution);
   const n = baseline.length;
   const scale = scaleOf(baseline, candidate);
   const b = scaled(baseline, scale);
