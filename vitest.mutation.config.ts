@@ -13,7 +13,6 @@ export const UNIT_TESTS = [
   'test/runner/**/*.test.ts',
   'test/scenario/**/*.test.ts',
   'test/report/**/*.test.ts',
-  'test/unit/scenario.test.ts',
   // The trust tests that use fakes (not hostile-inputs.test.ts, which spawns the CLI).
   'test/trust/clean.test.ts',
   'test/trust/escape.test.ts',

@@ -11,6 +11,7 @@ import os from 'node:os';
 import { pathToFileURL } from 'node:url';
 import { decideSampling, STOPPED_ALPHA_FACTOR, type AdaptiveReason } from '../src/stats/adaptive.js';
 import { compare } from '../src/stats/compare.js';
+import { choosePaired, pairedInterval, PAIRED_MIN_PAIRS } from '../src/stats/paired.js';
 import { summarize } from '../src/stats/summarize.js';
 import { createRng, type Rng } from '../src/stats/random.js';
 
@@ -69,6 +70,8 @@ export interface CalibrationOptions {
   stoppingTrials?: number;
   /** Trials per positivity cell (0 skips it). */
   positivityTrials?: number;
+  /** Trials per paired-analysis cell (0 skips it). */
+  pairedTrials?: number;
 }
 
 export interface CalibrationResult {
@@ -80,6 +83,7 @@ export interface CalibrationResult {
   bootstrap: BootstrapCell[];
   stopping: StoppingCell[];
   positivity: PositivityCell[];
+  paired: PairedCell[];
   seconds: number;
 }
 
@@ -193,7 +197,9 @@ export function runCalibration(options: CalibrationOptions = {}): CalibrationRes
   const positivityTrials = options.positivityTrials ?? 4000;
   const stopping = stoppingTrials > 0 ? runStoppingCalibration({ trials: stoppingTrials }) : [];
   const positivity = positivityTrials > 0 ? runPositivityCalibration({ trials: positivityTrials }) : [];
-  return { trials, seed, confidence: CONFIDENCE, cells, aa, bootstrap, stopping, positivity, seconds: (performance.now() - started) / 1000 };
+  const pairedTrials = options.pairedTrials ?? 4000;
+  const paired = pairedTrials > 0 ? runPairedCalibration({ trials: pairedTrials }) : [];
+  return { trials, seed, confidence: CONFIDENCE, cells, aa, bootstrap, stopping, positivity, paired, seconds: (performance.now() - started) / 1000 };
 }
 
 /** One cell of the optional-stopping check: adaptive sampling (plan 6/30/±1 %) of normal noise. */
@@ -478,6 +484,37 @@ export function calibrationMarkdown(result: CalibrationResult): string {
     }
     lines.push('');
   }
+  if (result.paired.length > 0) lines.push(pairedMarkdown(result.paired));
+  return lines.join('\n');
+}
+
+/** The paired-analysis table: coverage of Fieller, paired and the reporting rule, and the simulated widths. */
+export function pairedMarkdown(cells: PairedCell[]): string {
+  const t = cells[0]!.trials;
+  const lines = [
+    `Paired vs Fieller interval widths in simulation (${t} trials per row, seeded; interleaved rounds b c / c b, ` +
+      'baseline mean 100, candidate −5 %, each sample times a level shared by both targets and its own lognormal ' +
+      'noise). Coverage of the 95 % interval: `compare()` (Fieller), the paired interval alone, the reported one ' +
+      '(paired where `choosePaired` uses it), and a naive rule without the checks (paired whenever narrower); ' +
+      'the share of trials where the paired one was used; the median half-widths.',
+    '',
+    '| model | n | Fieller | paired | reported (rule) | used | naive rule | Fieller median ± | paired median ± |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const c of cells) {
+    lines.push(
+      `| ${c.model} | ${c.n} | ${pct(c.fiellerCoverage)} | ${pct(c.pairedCoverage)} | ${pct(c.ruleCoverage)} | ${pct(c.used)} | ` +
+        `${pct(c.narrowerOnlyCoverage)} | ${c.fiellerHalfWidth.toFixed(2)} pp | ${c.pairedHalfWidth.toFixed(2)} pp |`,
+    );
+  }
+  const worst = cells.reduce((a, b) => (b.ruleCoverage < a.ruleCoverage ? b : a));
+  const naive = cells.reduce((a, b) => (b.narrowerOnlyCoverage < a.narrowerOnlyCoverage ? b : a));
+  lines.push(
+    '',
+    `The reported interval's lowest coverage is ${pct(worst.ruleCoverage)} (${worst.model}, n = ${worst.n}); ` +
+      `the naive rule's ${pct(naive.narrowerOnlyCoverage)} (${naive.model}, n = ${naive.n}).`,
+    '',
+  );
   return lines.join('\n');
 }
 
@@ -487,4 +524,142 @@ export async function calibrationBench(): Promise<string> {
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   calibrationBench().then((md) => process.stdout.write(md + '\n'));
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Paired analysis: coverage and width of the paired interval against Fieller's, with and without a drift
+// shared by both targets, and of the rule that reports the paired one (choosePaired).
+// ---------------------------------------------------------------------------------------------------------
+
+export type DriftKind = 'none' | 'linear' | 'random-walk';
+
+export interface PairedModel {
+  label: string;
+  drift: DriftKind;
+  /** linear: total relative change of the level over the run; random-walk: sd of ln L per sample step. */
+  driftSize: number;
+  /** CV of the independent per-sample noise (lognormal). */
+  cv: number;
+}
+
+export const PAIRED_MODELS: PairedModel[] = [
+  { label: '(a) independent noise, CV 5 %', drift: 'none', driftSize: 0, cv: 0.05 },
+  { label: '(b) linear drift −20 %, noise CV 0.5 %', drift: 'linear', driftSize: 0.2, cv: 0.005 },
+  { label: '(b) random-walk drift 2 %/step, noise CV 0.5 %', drift: 'random-walk', driftSize: 0.02, cv: 0.005 },
+  { label: '(c) linear drift −20 % + noise CV 5 %', drift: 'linear', driftSize: 0.2, cv: 0.05 },
+  { label: '(c) random-walk drift 2 %/step + noise CV 5 %', drift: 'random-walk', driftSize: 0.02, cv: 0.05 },
+];
+
+export interface PairedCell {
+  model: string;
+  n: number;
+  trials: number;
+  /** Coverage of the true difference by compare()'s interval (Fieller, or log-delta), unbounded counted as covering. */
+  fiellerCoverage: number;
+  /** Coverage by the paired interval alone (a missing one counted as not covering). */
+  pairedCoverage: number;
+  /** Coverage of the reported interval: paired where choosePaired uses it, compare()'s otherwise. */
+  ruleCoverage: number;
+  /** Share of trials where choosePaired used the paired interval. */
+  used: number;
+  /** Coverage of a naive rule without the checks: the paired interval whenever it is narrower (n ≥ 6). */
+  narrowerOnlyCoverage: number;
+  /** Coverage within the trials where the paired interval was used; null when never used. */
+  usedCoverage: number | null;
+  /** Median half-widths, percentage points ((high − low)/2). */
+  fiellerHalfWidth: number;
+  pairedHalfWidth: number;
+}
+
+/**
+ * One interleaved run of n rounds: baseline mean 100, candidate 100·(1 + truePct/100), each sample multiplied
+ * by a level L(τ) shared by both targets (τ = the sample's position in the run, rounds alternating b c / c b)
+ * and by its own lognormal noise of mean 1.
+ */
+export function simulateInterleaved(rng: Rng, model: PairedModel, n: number, truePct: number): { b: number[]; c: number[] } {
+  const sigma = Math.sqrt(Math.log1p(model.cv * model.cv));
+  const levels = new Array<number>(2 * n);
+  let logLevel = 0;
+  for (let tau = 0; tau < 2 * n; tau++) {
+    if (model.drift === 'linear') levels[tau] = 1 - (model.driftSize * tau) / (2 * n - 1);
+    else if (model.drift === 'random-walk') {
+      if (tau > 0) logLevel += model.driftSize * rng.nextNormal();
+      levels[tau] = Math.exp(logLevel);
+    } else levels[tau] = 1;
+  }
+  const noise = (): number => Math.exp(sigma * rng.nextNormal() - (sigma * sigma) / 2);
+  const b: number[] = [];
+  const c: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const baseFirst = i % 2 === 0;
+    const tb = 2 * i + (baseFirst ? 0 : 1);
+    const tc = 2 * i + (baseFirst ? 1 : 0);
+    b.push(100 * levels[tb]! * noise());
+    c.push(100 * (1 + truePct / 100) * levels[tc]! * noise());
+  }
+  return { b, c };
+}
+
+const medianOf = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return Number.NaN;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+export function runPairedCalibration(
+  options: { trials?: number; seed?: number; sizes?: number[]; models?: PairedModel[]; truePct?: number; confidence?: number } = {},
+): PairedCell[] {
+  const trials = options.trials ?? 4000;
+  const rng = createRng(options.seed ?? 17);
+  const truePct = options.truePct ?? -5;
+  const confidence = options.confidence ?? CONFIDENCE;
+  const cells: PairedCell[] = [];
+  const inside = (ci: { low: number; high: number } | null): boolean => ci !== null && ci.low <= truePct && truePct <= ci.high;
+  for (const model of options.models ?? PAIRED_MODELS) {
+    for (const n of options.sizes ?? [6, 10, 20, 30]) {
+      let fc = 0;
+      let pc = 0;
+      let rc = 0;
+      let used = 0;
+      let usedCovered = 0;
+      let nc = 0;
+      const fw: number[] = [];
+      const pw: number[] = [];
+      for (let t = 0; t < trials; t++) {
+        const { b, c } = simulateInterleaved(rng, model, n, truePct);
+        const f = compare(b, c, { confidence }).ci;
+        const p = pairedInterval(b, c, { confidence });
+        const choice = choosePaired(p, f);
+        const fCovers = f === null || inside(f);
+        if (fCovers) fc++;
+        if (inside(p.ci)) pc++;
+        if (choice.used) {
+          used++;
+          if (inside(p.ci)) {
+            usedCovered++;
+            rc++;
+          }
+        } else if (fCovers) rc++;
+        const narrower = p.n >= PAIRED_MIN_PAIRS && p.ci !== null && (f === null || p.ci.high - p.ci.low < f.high - f.low);
+        if (narrower ? inside(p.ci) : fCovers) nc++;
+        if (f) fw.push((f.high - f.low) / 2);
+        if (p.ci) pw.push((p.ci.high - p.ci.low) / 2);
+      }
+      cells.push({
+        model: model.label,
+        n,
+        trials,
+        fiellerCoverage: fc / trials,
+        pairedCoverage: pc / trials,
+        ruleCoverage: rc / trials,
+        used: used / trials,
+        narrowerOnlyCoverage: nc / trials,
+        usedCoverage: used > 0 ? usedCovered / used : null,
+        fiellerHalfWidth: medianOf(fw),
+        pairedHalfWidth: medianOf(pw),
+      });
+    }
+  }
+  return cells;
 }

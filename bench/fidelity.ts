@@ -1,6 +1,6 @@
 /**
  * Fidelity: does benchsuite measure what the same command measures when run by hand? dd and ab are run
- * through the real code path (LocalMachine → HostTarget → DdWorkload / AbWorkload, prepared once,
+ * through the real code path (LocalMachine → DirectTarget → DdWorkload / AbWorkload, prepared once,
  * runSample per sample) and by a plain shell / child_process, in interleaved pairs against the same
  * scratch directory and the same nginx. The figure is the per-pair ratio benchsuite / plain.
  *
@@ -9,7 +9,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { compare } from '../src/stats/index.js';
-import { HostTarget } from '../src/targets/host.js';
+import { DirectTarget } from '../src/targets/direct.js';
 import { LocalMachine } from '../src/exec/local.js';
 import { abArgv, abSchema, AbWorkload } from '../src/workloads/ab/index.js';
 import { ddArgv, ddSchema, DdWorkload } from '../src/workloads/dd/index.js';
@@ -92,7 +92,7 @@ export async function runFidelity(o: FidelityOptions = {}): Promise<FidelityResu
   const started = performance.now();
   const startLoad = loadMark();
   const machine = new LocalMachine();
-  const target = new HostTarget('bare-metal', 'Bare Metal', machine);
+  const target = new DirectTarget('bare-metal', 'Bare Metal', machine);
   const scratch = scratchDir('fidelity');
   const series: FidelitySeries[] = [];
   const signal = benchAbort.signal;
@@ -176,11 +176,11 @@ const emptySeries = (workload: string, command: string, unit: string, tolerance:
 });
 
 /**
- * The kinds added after dd and ab, each through its WorkloadKind on the host target vs the same argv by hand:
+ * The kinds added after dd and ab, each through its WorkloadKind on a direct target vs the same argv by hand:
  * sysbench cpu (events/s), fio randread (IOPS, its own file), wrk and iperf3 against the server benchsuite
  * started (req/s, Gbit/s). Runs of 1 s; the outside time is the wall time minus the tool's own duration.
  */
-async function newKinds(pairs: number, target: HostTarget, dir: string, log: (s: string) => void, signal: AbortSignal): Promise<FidelitySeries[]> {
+async function newKinds(pairs: number, target: DirectTarget, dir: string, log: (s: string) => void, signal: AbortSignal): Promise<FidelitySeries[]> {
   const out: FidelitySeries[] = [];
   const ctx = { runId: BENCH_RUN_ID, target, scratchDir: dir, signal, log };
   const run = async (
@@ -321,7 +321,7 @@ export function fidelityMarkdown(r: FidelityResult): string {
   const lines: string[] = ['## Fidelity: benchsuite vs the same command by hand', ''];
   lines.push(measuredLine(r.startLoad, r.seconds, 'npm run bench -- fidelity'), '');
   lines.push(
-    'The same command is run on this host by benchsuite\'s own code path (`LocalMachine` → `HostTarget` → `DdWorkload` / ' +
+    'The same command is run on this host by benchsuite\'s own code path (`LocalMachine` → `DirectTarget` → `DdWorkload` / ' +
       '`AbWorkload`, prepared once, `runSample` per sample) and by hand (`sh -c \'dd …\'`; `ab` started directly with ' +
       '`child_process`, its report read by an independent regex), in interleaved pairs whose first side alternates, after one ' +
       'uncounted warm-up pair. Both clients hit the same nginx (benchsuite\'s generated config, started once) and write into the ' +

@@ -15,7 +15,7 @@ import { DockerTarget } from '../src/targets/docker.js';
 import { LocalMachine } from '../src/exec/local.js';
 import { runProcess } from '../src/exec/process.js';
 import { SshMachine } from '../src/exec/ssh.js';
-import type { Environment, ExecResult } from '../src/exec/types.js';
+import type { ExecContext, ExecResult } from '../src/exec/types.js';
 import { spawn } from 'node:child_process';
 import { abArgv, abSchema, clientCpuSeconds, CLIENT_SATURATION, parseAbOutput, withClientCpu } from '../src/workloads/ab/index.js';
 import { parseDdOutput } from '../src/workloads/dd/index.js';
@@ -108,7 +108,7 @@ export async function runOverhead(o: OverheadOptions = {}): Promise<OverheadResu
   const local = new LocalMachine();
   const scratch = scratchDir('overhead');
   const signal = benchAbort.signal;
-  let env: Environment | undefined;
+  let execCtx: ExecContext | undefined;
   let ssh: SshMachine | undefined;
   const stops: (() => Promise<void>)[] = [];
   try {
@@ -145,10 +145,10 @@ export async function runOverhead(o: OverheadOptions = {}): Promise<OverheadResu
     const docker = new DockerTarget('overhead', 'Docker', local, containerSchema.parse({}), BENCH_RUN_ID, log);
     await docker.prepare(signal);
     stops.push(async () => removeBenchContainers());
-    env = await docker.open({ workload: 'overhead', mounts: [], scratchDir: scratch.dir }, signal);
-    const dockerEnv = env;
-    stops.push(() => dockerEnv.close());
-    const session = shellSession(['docker', 'exec', '-i', dockerEnv.containerId as string, 'sh']);
+    execCtx = await docker.open({ workload: 'overhead', mounts: [], scratchDir: scratch.dir }, signal);
+    const dockerCtx = execCtx;
+    stops.push(() => dockerCtx.close());
+    const session = shellSession(['docker', 'exec', '-i', dockerCtx.containerId as string, 'sh']);
     stops.push(onCleanup('docker exec session', () => session.close()));
 
     // SSH: benchsuite's SshMachine (ControlMaster=auto) against a throw-away sshd on 127.0.0.1.
@@ -172,20 +172,20 @@ export async function runOverhead(o: OverheadOptions = {}): Promise<OverheadResu
     // Docker on the SSH machine: the container's shell kept open on the remote side (`docker exec -i … sh` through ssh).
     const sshDocker = new DockerTarget('overhead-ssh', 'Docker over SSH', sshM, containerSchema.parse({}), BENCH_RUN_ID, log);
     await sshDocker.prepare(signal);
-    const sshDockerEnv = await sshDocker.open({ workload: 'overhead-ssh', mounts: [], scratchDir: scratch.dir }, signal);
-    stops.push(() => sshDockerEnv.close());
+    const sshDockerCtx = await sshDocker.open({ workload: 'overhead-ssh', mounts: [], scratchDir: scratch.dir }, signal);
+    stops.push(() => sshDockerCtx.close());
 
     const methods: (MethodResult & { run: () => Promise<ExecResult>; records: boolean })[] = [
       { id: 'local', label: 'local process (`LocalMachine.exec`)', command: 'true', targetMs: 50, execMs: [], recordMs: [], records: true, run: () => local.exec(['true'], { timeoutMs: 30_000 }) },
-      { id: 'docker-exec', label: 'into the long-lived container (`DockerTarget` env.exec: one `sh` kept open in it)', command: 'sleep 0 (the image has no `true`)', targetMs: 50, execMs: [], recordMs: [], records: true, run: () => dockerEnv.exec(['sleep', '0'], { timeoutMs: 30_000 }) },
+      { id: 'docker-exec', label: 'into the long-lived container (`DockerTarget` execCtx.exec: one `sh` kept open in it)', command: 'sleep 0 (the image has no `true`)', targetMs: 50, execMs: [], recordMs: [], records: true, run: () => dockerCtx.exec(['sleep', '0'], { timeoutMs: 30_000 }) },
       { id: 'ssh-mux', label: 'SSH, the kept-open remote shell (`SshMachine.exec`)', command: 'true', targetMs: 15, execMs: [], recordMs: [], records: true, run: () => sshM.exec(['true'], { timeoutMs: 30_000 }) },
-      { id: 'ssh-docker', label: 'Docker over SSH (`DockerTarget` env.exec: the container\'s `sh` kept open on the remote side)', command: 'sleep 0', targetMs: 50, execMs: [], recordMs: [], records: true, run: () => sshDockerEnv.exec(['sleep', '0'], { timeoutMs: 30_000 }) },
+      { id: 'ssh-docker', label: 'Docker over SSH (`DockerTarget` execCtx.exec: the container\'s `sh` kept open on the remote side)', command: 'sleep 0', targetMs: 50, execMs: [], recordMs: [], records: true, run: () => sshDockerCtx.exec(['sleep', '0'], { timeoutMs: 30_000 }) },
       { id: 'ssh-call', label: 'alternative: one multiplexed ssh call per sample (`SshMachine.execOnce`, ControlMaster=auto)', command: 'true', execMs: [], recordMs: [], records: false, run: () => sshM.execOnce(['true'], { timeoutMs: 30_000 }) },
-      { id: 'ssh-docker-call', label: 'alternative: a `docker exec` per sample over one multiplexed ssh call each', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => sshM.execOnce(['docker', 'exec', sshDockerEnv.containerId as string, 'sleep', '0'], { timeoutMs: 30_000 }) },
+      { id: 'ssh-docker-call', label: 'alternative: a `docker exec` per sample over one multiplexed ssh call each', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => sshM.execOnce(['docker', 'exec', sshDockerCtx.containerId as string, 'sleep', '0'], { timeoutMs: 30_000 }) },
       { id: 'docker-cli', label: 'reference: the docker CLI alone (`docker --version`, no daemon call)', command: '–', execMs: [], recordMs: [], records: false, run: () => local.exec(['docker', '--version'], { timeoutMs: 30_000 }) },
       { id: 'ssh-cli', label: 'reference: the ssh client alone (`ssh -V`, no connection)', command: '–', execMs: [], recordMs: [], records: false, run: () => local.exec(['ssh', '-V'], { timeoutMs: 30_000 }) },
       { id: 'docker-session', label: 'reference: a bare `docker exec -i … sh` session (this bench\'s own, no framing)', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => session.run('sleep 0') },
-      { id: 'docker-exec-per-sample', label: 'alternative: a new `docker exec` per sample', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => local.exec(['docker', 'exec', dockerEnv.containerId as string, 'sleep', '0'], { timeoutMs: 30_000 }) },
+      { id: 'docker-exec-per-sample', label: 'alternative: a new `docker exec` per sample', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => local.exec(['docker', 'exec', dockerCtx.containerId as string, 'sleep', '0'], { timeoutMs: 30_000 }) },
       { id: 'ssh-new', label: 'alternative: a new SSH connection per sample (ControlPath=none)', command: 'true', execMs: [], recordMs: [], records: false, run: () => runProcess([...noMux, 'true'], { timeoutMs: 30_000 }) },
       { id: 'docker-run', label: 'alternative: a new container per sample (`docker run --rm`)', command: 'sleep 0', execMs: [], recordMs: [], records: false, run: () => local.exec(['docker', 'run', '--rm', '--network=host', '--label', `benchsuite.run=${BENCH_RUN_ID}`, DEFAULT_IMAGE, 'sleep', '0'], { timeoutMs: 60_000 }) },
     ];

@@ -5,7 +5,7 @@
  *   node dist/bench/run.js fidelity overhead     only these; the other sections already in the file stay
  *   node dist/bench/run.js --out /tmp/perf.md    write elsewhere
  *
- * Sections: fidelity, overhead, verdict, client, calibration, stats, report. The file is a generated header
+ * Sections: fidelity, overhead, verdict, client, reproducibility, calibration, paired, stats, report, pinning, fleet. The file is a generated header
  * followed by one `## ` section per bench; each section carries a marker comment so a partial run can
  * replace its own sections and keep the rest. The file is rewritten after every section, so an
  * interrupted run keeps what it finished.
@@ -19,6 +19,9 @@ import { benchAbort, machineInfo, loadAvg, removeBenchContainers, runAllCleanups
 import { fidelityBench } from './fidelity.js';
 import { fleetBench } from './fleet.js';
 import { overheadBench } from './overhead.js';
+import { reproducibilityBench } from './reproducibility.js';
+import { pairedBench } from './paired.js';
+import { pinningBench } from './pinning.js';
 import { statsHotpathsBench } from './stats-hotpaths.js';
 import { timeToVerdictBench } from './time-to-verdict.js';
 
@@ -41,7 +44,9 @@ const SECTIONS: SectionDef[] = [
   { key: 'overhead', aliases: [], title: 'Orchestration overhead per sample', what: 'local / docker exec / multiplexed SSH start-up, parse and fsync per sample', run: (log) => overheadBench({ log }) },
   { key: 'verdict', aliases: ['time-to-verdict'], title: 'Time to verdict: adaptive sampling vs a fixed 30-sample plan', what: 'adaptive sampler vs fixed 30 samples on a quiet and a noisy workload', run: (log) => timeToVerdictBench({ log }) },
   { key: 'client', aliases: ['client-bottleneck'], title: 'Client bottleneck: ab (single-threaded) vs wrk', what: "ab's CPU share and req/s vs wrk at c = 1…128", run: (log) => clientBottleneckBench({ log }) },
+  { key: 'reproducibility', aliases: ['repeat'], title: 'Reproducibility of a difference across runs: single level vs blocks', what: 'how often a second run\'s difference lands in the first run\'s interval: one set-up vs `--repeat 3` blocks (real runs, and a seeded simulation)', run: (log) => reproducibilityBench({ log }) },
   { key: 'calibration', aliases: [], title: 'Statistics calibration', what: 'Monte-Carlo coverage of the comparison intervals (seeded)', run: () => calibrationBench() },
+  { key: 'paired', aliases: [], title: 'Paired vs Fieller intervals on real runs', what: 'a real interleaved kvm-docker run (Docker on this host) re-analysed: Fieller vs paired half-widths per workload', run: (log) => pairedBench({ log }) },
   { key: 'stats', aliases: ['stats-hotpaths'], title: 'Statistics hot paths', what: 'in-process timing of the statistics functions', run: () => statsHotpathsBench() },
   {
     key: 'report',
@@ -59,6 +64,7 @@ const SECTIONS: SectionDef[] = [
       return mod.reportHotpathsBench();
     },
   },
+  { key: 'pinning', aliases: ['noise'], title: 'Pinning and noise per sample', what: "ab's and dd's CV unpinned vs pinned (host, Docker) in one interleaved run; the run's noise attribution; the cost of a CPU-counter reading", run: (log) => pinningBench({ log }) },
   { key: 'fleet', aliases: [], title: 'Fleet controller over 50 hosts', what: 'wall time, controller CPU, memory and fds of `run --inventory` over 50 loopback sshd hosts vs --forks', run: (log) => fleetBench({ log }) },
 ];
 
@@ -140,7 +146,9 @@ function header(ran: string[], secondsSoFar: number, complete: boolean, lastFull
     'Needs ab, nginx (nginx-light), wrk, an sshd binary (openssh-server) and dockerd; all traffic stays on 127.0.0.1. Each',
     'bench cleans up what it starts (nginx, containers labelled `benchsuite.run=bench-…`, the test sshd, scratch files under',
     '/var/tmp/benchsuite-bench-*) also when interrupted (Ctrl-C once; twice forces). All sections together take 7–9 minutes',
-    'on the machine below (the table, HTML and PNG of `report` and the statistics sections about a minute of that).',
+    'on the machine below (the table, HTML and PNG of `report` and the statistics sections about a minute of that),',
+    'plus about 3 minutes for the 20 real rounds of `paired` and up to about 7 for `reproducibility` (its real runs',
+    'stop starting new runs after 330 s).',
     'Numbers from a shared machine are noisy: compare them with the load average printed in each section, and rerun',
     'a section on a quiet, dedicated machine before quoting it.',
     '',

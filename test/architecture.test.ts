@@ -53,12 +53,64 @@ export function folderCycles(g: Map<string, Set<string>>): string[][] {
   return cycles;
 }
 
+/**
+ * One meaning per name (docs/architecture.md, "Names"): the names each word had when it meant two things. An
+ * exec context is not an "environment" (that is the fingerprint's facts), the container-less target kind is not
+ * "host" (that is the machine: the scenario's `host:`), the guest's disk is not an "image" (that is Docker's).
+ */
+const RETIRED_NAMES: { pattern: RegExp; now: string }[] = [
+  { pattern: /\bEnvironmentSpec\b/, now: 'ExecContextSpec' },
+  { pattern: /(?:interface|type|:|<|\||\{|,)\s*Environment\b(?!\s+(?:facts|differences?))/, now: 'ExecContext' },
+  { pattern: /\bFingerprintEnv\b/, now: 'FingerprintExecContext' },
+  { pattern: /\bHostTarget\b|targets\/host(?:\.js|\.ts)|kind = 'host'/, now: "DirectTarget (src/targets/direct.ts), kind 'direct'" },
+  { pattern: /\bImageManifest\b|\bimageReady\b|\bbuildImage\b|\bimageDir\b|vm\/image(?:\.js|\.ts)/, now: 'DiskManifest, diskReady, buildDisk, diskDir (src/vm/disk.ts)' },
+];
+
+/** `file:line: text (now: …)` for every retired name in the given files. */
+export function retiredNames(texts: Map<string, string>): string[] {
+  const hits: string[] = [];
+  for (const [file, text] of texts) {
+    text.split('\n').forEach((line, i) => {
+      for (const r of RETIRED_NAMES) if (r.pattern.test(line)) hits.push(`${file}:${i + 1}: ${line.trim()} (now: ${r.now})`);
+    });
+  }
+  return hits;
+}
 
 describe('architecture', () => {
   it('finds a cycle when there is one (the check itself)', () => {
     const g = new Map([['a', new Set(['b'])], ['b', new Set(['c'])], ['c', new Set(['a'])], ['d', new Set(['a'])]]);
     expect(folderCycles(g)).toEqual([['a', 'b', 'c', 'a']]);
     expect(folderCycles(new Map([['a', new Set(['b'])], ['b', new Set<string>()]]))).toEqual([]);
+  });
+
+  it('recognizes each retired name (the check itself)', () => {
+    const old = new Map([
+      ['a.ts', "import type { Environment, EnvironmentSpec } from '../exec/types.js';\nlet e: Environment;\nexport class HostTarget {}"],
+      ['b.ts', "import { imageReady } from './image.js';\nconst x = paths.imageDir;\nimport { buildImage } from '../vm/image.js';"],
+      ['c.md', 'Environment differences between the runs; Environment facts the reports compare'],
+    ]);
+    const hits = retiredNames(old);
+    expect(hits.map((h) => h.split(':').slice(0, 2).join(':'))).toEqual(['a.ts:1', 'a.ts:1', 'a.ts:2', 'a.ts:3', 'b.ts:1', 'b.ts:2', 'b.ts:3']);
+  });
+
+  it('uses each word with one meaning in src/, test/, bench/ and docs/', () => {
+    const roots = ['src', 'test', 'bench', 'docs'];
+    const all = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'fixtures' ? [] : all(join(dir, e.name))) : /\.(ts|md)$/.test(e.name) ? [join(dir, e.name)] : []));
+    const self = resolve('test/architecture.test.ts');
+    const texts = new Map(roots.flatMap((r) => all(resolve(r))).filter((f) => f !== self && !f.endsWith('docs/architecture.md')).map((f) => [relative(resolve('.'), f), readFileSync(f, 'utf8')] as [string, string]));
+    expect(retiredNames(texts)).toEqual([]);
+  });
+
+  it('keeps doctor off target kinds: src/doctor reads no container settings and runs no docker command', () => {
+    const dir = resolve('src/doctor');
+    const offenders = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts'))
+      .flatMap((f) => readFileSync(join(dir, f), 'utf8').split('\n').map((line, i) => [`src/doctor/${f}:${i + 1}`, line] as const))
+      .filter(([, line]) => /\.container\b|['"]docker['"]/.test(line))
+      .map(([where]) => where);
+    expect(offenders).toEqual([]);
   });
 
   it('has no folder import cycles in src/', () => {

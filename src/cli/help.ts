@@ -31,6 +31,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
       'benchsuite run kvm-docker --quick',
       'benchsuite run kvm-docker --style brief',
       'benchsuite run kvm-docker --samples 20 --set targets.kvm-docker.host=ssh://bench@vps.example',
+      'benchsuite run kvm-docker --repeat 3 --samples 10',
       'benchsuite run --resume 20261129-193000-kvm-docker-3f2a',
     ],
     exitCodes: [EXIT_CODES.ok, EXIT_CODES.failed, EXIT_CODES.input, EXIT_CODES.interrupted],
@@ -61,7 +62,7 @@ export const COMMAND_HELP: Record<string, CommandHelp> = {
   },
   'vm status': { examples: ['benchsuite vm status'], exitCodes: ['0  running and answering SSH', '1  not running'] },
   'vm down': { examples: ['benchsuite vm down'], exitCodes: ['0  shut down (or was not running)', '1  it could not be stopped'] },
-  'vm destroy': { examples: ['benchsuite vm destroy'], exitCodes: ['0  disk image and state removed', '1  something could not be removed'] },
+  'vm destroy': { examples: ['benchsuite vm destroy'], exitCodes: ['0  guest disk and state removed', '1  something could not be removed'] },
   image: { examples: ['benchsuite image build --if-missing'], exitCodes: ['see benchsuite image build --help'] },
   'image build': { examples: ['benchsuite image build', 'benchsuite image build --if-missing'], exitCodes: ['0  built (or already current)', '1  the build failed (Docker not reachable, dd or nginx missing)'] },
   clean: {

@@ -52,8 +52,19 @@ const scenarioFieldInt = (name: string, field: 'samples' | 'warmup') => (v: stri
   return n;
 };
 
+/** --repeat K: independent blocks, 1..20 (the scenario's `repeat`). */
+export const REPEAT_MAX = 20;
+const repeatFlag = (v: string): number => {
+  const n = Number(v);
+  if (!/^\s*\d+\s*$/.test(v) || !Number.isInteger(n) || n < 1 || n > REPEAT_MAX) {
+    throw new InputError(`--repeat ${quoteValue(v)}: expected a whole number of blocks from 1 to ${REPEAT_MAX} (each block prepares the workloads afresh); e.g. --repeat 3`);
+  }
+  return n;
+};
+
 interface RunFlags {
   samples?: number;
+  repeat?: number;
   warmup?: number;
   quick?: boolean;
   set: string[];
@@ -67,7 +78,7 @@ interface RunFlags {
 }
 
 /** Scenario with CLI overrides applied, validated like the file. */
-export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 'set' | 'samples' | 'warmup' | 'quick'>): Promise<{ scenario: Scenario; file: string }> {
+export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 'set' | 'samples' | 'warmup' | 'quick' | 'repeat'>): Promise<{ scenario: Scenario; file: string }> {
   const sets = [...flags.set];
   if (flags.samples !== undefined) sets.push(`samples=${flags.samples}`);
   if (flags.warmup !== undefined) sets.push(`warmup=${flags.warmup}`);
@@ -76,6 +87,7 @@ export async function scenarioFromCli(nameOrPath: string, flags: Pick<RunFlags, 
   // --samples/--warmup win over --quick's defaults.
   if (flags.samples !== undefined) s = { ...s, samples: flags.samples };
   if (flags.warmup !== undefined) s = { ...s, warmup: flags.warmup };
+  if (flags.repeat !== undefined) s = { ...s, repeat: flags.repeat };
   // Workload files that cannot fit on this host's scratch filesystem: refused before any command runs.
   const space = localScratchSpaceIssues(s).map((i) => `${file} ${i.path.join('.')}: ${i.message}`);
   if (space.length > 0) throw new InputError(`invalid scenario ${file}:\n  ${space.join('\n  ')}`, space);
@@ -97,6 +109,7 @@ async function runCommand(scenarioArg: string | undefined, flags: RunFlags, argv
   let scenario: Scenario;
   let file: string | undefined;
   if (flags.resume) {
+    if (flags.repeat !== undefined) throw new InputError('--repeat: a resumed run keeps the block count it started with; drop --repeat');
     if (!RUN_ID_PATTERN.test(flags.resume)) throw new InputError(`--resume ${quoteValue(flags.resume)}: not a run id (e.g. 20261129-193000-kvm-docker-3f2a; see ${flags.resultsDir}/)`);
     try {
       resume = await loadResults(resultsPath(resultsDir, flags.resume));
@@ -194,6 +207,7 @@ export function buildProgram(argv: string[]): Command {
     .usage('[options] <scenario> | --resume <runId>')
     .option('--samples <n>', 'fixed number of samples per target and workload (overrides the scenario)', scenarioFieldInt('--samples', 'samples'))
     .option('--warmup <n>', 'warmup runs per target and workload (stored, excluded from statistics)', scenarioFieldInt('--warmup', 'warmup'))
+    .option('--repeat <K>', `independent blocks, 1–${REPEAT_MAX}: each prepares the workloads afresh (processes, containers, servers), warms up and takes the samples; intervals then come from the block means (overrides the scenario's repeat; default 1)`, repeatFlag)
     .option('--quick', 'shrink sizes and counts for a smoke run of under a minute')
     .option('--set <path=value>', 'override a scenario field, e.g. targets.kvm-docker.host=ssh://bench@vps.example (repeatable)', collect, [])
     .option('--results-dir <dir>', 'where results/<runId>.json and the sample log go', 'results')

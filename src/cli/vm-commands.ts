@@ -30,7 +30,7 @@ async function interruptible<T>(work: (signal: AbortSignal) => Promise<T>): Prom
     return await work(interrupt.signal);
   } catch (e) {
     if (!interrupt.signal.aborted) throw e;
-    log('interrupted; cleaned up (no half-built image, no qemu started by this command left running)');
+    log('interrupted; cleaned up (no half-built guest disk, no qemu started by this command left running)');
     process.exitCode = 130;
     return undefined;
   } finally {
@@ -72,7 +72,7 @@ export function registerVmCommands(program: Command): void {
     );
 
   vm.command('up')
-    .description(`build the guest image on first use (debootstrap, ${FIRST_BUILD_TIME}; cached), boot it, wait for SSH and dockerd, print its address`)
+    .description(`build the guest disk on first use (debootstrap, ${FIRST_BUILD_TIME}; cached), boot it, wait for SSH and dockerd, print its address`)
     .option('--cpus <n>', `guest CPUs (default ${DEFAULT_SETTINGS.cpus}, or the last vm up's)`)
     .option('--memory <MiB>', `guest memory in MiB (default ${DEFAULT_SETTINGS.memoryMiB})`)
     .addOption(
@@ -81,7 +81,7 @@ export function registerVmCommands(program: Command): void {
       ]),
     )
     .addOption(new Option('--accel <accel>', 'accelerator: auto tries KVM (remembering if it hangs here), then TCG').choices(['auto', 'kvm', 'tcg']))
-    .option('--disk-size <GiB>', `size of the guest disk when the image is built (default ${DEFAULT_SETTINGS.diskSizeGiB})`)
+    .option('--disk-size <GiB>', `size of the guest disk when it is built (default ${DEFAULT_SETTINGS.diskSizeGiB})`)
     .option('--no-preload', 'do not load the workload image into the guest\'s Docker')
     .action(async (flags: UpFlags) => {
       const settings = settingsFromFlags(flags);
@@ -96,7 +96,7 @@ export function registerVmCommands(program: Command): void {
         `  accelerator:   ${i.accelerator === 'kvm' ? 'KVM' : `TCG — ${TCG_WARNING}`}`,
         `  guest:         ${i.cpus} CPUs, ${i.memoryMiB} MiB, disk cache ${i.diskCache}, kernel ${i.guestKernel ?? '?'}`,
         `  qemu:          ${i.qemuVersion}`,
-        `  disk image:    ${i.imagePath}`,
+        `  guest disk:    ${i.imagePath}`,
         `  shell:         ssh -i ${conn.identityFile} -o UserKnownHostsFile=${conn.knownHostsFile} -o StrictHostKeyChecking=yes -p ${port} root@127.0.0.1`,
         `  scenarios:     targets with \`host: vm\` run here (e.g. benchsuite run layers)`,
       ];
@@ -126,7 +126,7 @@ export function registerVmCommands(program: Command): void {
     });
 
   vm.command('destroy')
-    .description('shut the guest down and delete its disk image and state (the next vm up rebuilds it)')
+    .description('shut the guest down and delete its disk and state (the next vm up rebuilds it)')
     .action(async () => {
       await interruptible((signal) => vmDestroy({ log, signal }));
     });

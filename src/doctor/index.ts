@@ -1,21 +1,23 @@
 /**
- * `benchsuite doctor [scenario]`: can this scenario run here? Per target: the machine answers, the programs
- * the scenario's workload kinds need are there (their requirements, src/workloads/<kind>/), Docker answers,
- * the image is present or buildable, the page cache can be dropped, the scratch root has room for the
- * workloads' files, and a remote clock agrees with this one. Every failure names the
+ * `benchsuite doctor [scenario]`: can this scenario run here? Per target: the machine answers (its own
+ * doctorChecks), the clients the scenario's workload kinds need are there (their requirements,
+ * src/workloads/<kind>/), the target kind's own checks pass (src/targets/kinds.ts: the workloads' programs on
+ * the machine, or Docker, its image and the programs inside it), the page cache can be dropped, there is room
+ * for the workloads' files (the scratch root, or where the kind says they land), and a remote clock agrees. Every failure names the
  * command that fixes it. Exit 0 only when the scenario can run (warnings do not count), else 1.
  *
  * Commands are argv arrays; the two shell snippets are fixed texts that take values as positional arguments.
  */
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { DEFAULT_IMAGE, type ContainerSpec, type Scenario, type TargetSpec } from '../scenario/schema.js';
-import { IMAGE_BINARIES, imagePackagesFor } from '../image/workload-image.js';
-import { dockerRunFlags } from '../targets/docker.js';
+import type { Scenario, TargetSpec } from '../scenario/schema.js';
+import { targetKindFor, type TargetDoctorContext } from '../targets/kinds.js';
 import { LocalMachine } from '../exec/local.js';
 import { SshMachine } from '../exec/ssh.js';
 import type { ExecResult, Machine } from '../exec/types.js';
 import { kindOf, requirements, type ProgramRequirement } from '../workloads/index.js';
+import { surveyLoad } from '../env/load.js';
+import type { MachineLoadRecord } from '../results/model.js';
+import { NOISE_THRESHOLDS } from '../util/cpu-noise.js';
 
 export interface Check {
   /** Target id the check is for. */
@@ -40,8 +42,6 @@ export interface DoctorOptions {
   maxClockSkewSec?: number;
 }
 
-const DOCKERD_FIX = 'start dockerd: nohup dockerd >/var/log/dockerd.log 2>&1 &';
-
 /** Fixed script: df of the nearest existing ancestor of $1. */
 const DF_SCRIPT = 'd=$1; while [ -n "$d" ] && [ "$d" != / ] && [ ! -d "$d" ]; do d=${d%/*}; done; exec df -P -B1 -- "${d:-/}"';
 /** Fixed script: is $1 writable (access(2), so a read-only /proc/sys counts as not writable)? */
@@ -53,10 +53,6 @@ function firstLine(r: ExecResult): string {
 
 function expandHome(p: string | undefined): string | undefined {
   return p?.startsWith('~/') ? `${homedir()}${p.slice(1)}` : p;
-}
-
-function hasBinary(path: string): boolean {
-  return existsSync(path) || existsSync(path.replace('/usr/bin/', '/bin/').replace('/usr/sbin/', '/sbin/'));
 }
 
 /** df -P -B1 output -> available bytes and mount point. */
@@ -155,6 +151,14 @@ class MachineProbe {
     private readonly signal?: AbortSignal,
   ) {}
 
+  private survey: Promise<MachineLoadRecord> | undefined;
+
+  /** The machine's load over ~1 s (src/env/load.ts), once per machine. */
+  load(): Promise<MachineLoadRecord> {
+    this.survey ??= surveyLoad(this.machine, [], { signal: this.signal });
+    return this.survey;
+  }
+
   exec(argv: string[]): Promise<ExecResult> {
     const key = JSON.stringify(argv);
     let p = this.cache.get(key);
@@ -166,13 +170,6 @@ class MachineProbe {
     }
     return p;
   }
-}
-
-function dockerFix(machine: Machine, r: ExecResult): string {
-  const text = `${r.stderr}\n${r.stdout}`;
-  if (r.exitCode === 127) return 'install Docker: apt-get install docker.io';
-  if (/permission denied/i.test(text)) return 'run as root, or add the user to the docker group: usermod -aG docker "$USER" (then log in again)';
-  return machine.dockerStartHint();
 }
 
 async function checkTarget(
@@ -187,93 +184,38 @@ async function checkTarget(
   const checks: Check[] = [];
   const add = (c: Omit<Check, 'target'>): void => void checks.push({ target: targetId, ...c });
   const needed = requirements([...new Set(Object.values(scenario.workloads).map((w) => w.kind))]);
-  const container: ContainerSpec | undefined = spec.container;
 
   // Reachability: each kind of machine knows how to check it and what to do when it fails.
   const reach = await machine.doctorChecks({ timeoutMs: opts.timeoutMs, signal: opts.signal });
   for (const c of reach) add(c);
   if (reach.some((c) => !c.ok && c.required)) return checks; // nothing else can be checked there
 
-  // Clients run on the machine, for host and container targets alike.
+  // Pinning: taskset on the machine (it applies a client's pin, and a workload's on a machine itself).
+  if (spec.pin?.client || spec.pin?.workload) {
+    const ts = await probe.exec(['taskset', '--version']);
+    add({
+      name: 'taskset',
+      ok: ts.exitCode === 0,
+      required: true,
+      detail: ts.exitCode === 0 ? `${firstOutputLine(ts)} (pin)` : `taskset, which applies the target's pin, is not runnable on ${machine.address}: ${firstLine(ts) || `exit ${ts.exitCode}`}`,
+      fix: 'apt-get install util-linux, or remove the target\'s pin',
+    });
+  }
+
+  // Clients run on the machine, whatever the target kind.
   for (const req of needed.filter((q) => q.where === 'client')) add(programCheck(req, await probe.exec(req.probe), machine.address));
 
-  if (!container) {
-    // The workload runs on the machine itself: its programs must be there.
-    for (const req of needed.filter((q) => q.where === 'workload')) add(programCheck(req, await probe.exec(req.probe), machine.address));
-  } else {
-    // Docker.
-    const v = await probe.exec(['docker', 'version', '--format', '{{.Server.Version}}']);
-    const dockerOk = v.exitCode === 0 && v.stdout.trim() !== '';
-    add({
-      name: 'docker',
-      ok: dockerOk,
-      required: true,
-      detail: dockerOk ? `Docker server ${v.stdout.trim()} on ${machine.address}` : `Docker is not reachable on ${machine.address}: ${firstLine(v) || `exit ${v.exitCode}`}`,
-      fix: dockerOk ? undefined : dockerFix(machine, v),
-    });
-
-    // The image: present, or (the default image) buildable here and loadable there.
-    const image = container.image;
-    let imagePresent = false;
-    if (dockerOk) {
-      const i = await probe.exec(['docker', 'image', 'inspect', '--format', '{{.Id}}', image]);
-      imagePresent = i.exitCode === 0;
-    }
-    if (!dockerOk) {
-      add({ name: 'image', ok: false, required: true, detail: `cannot check ${image}: Docker does not answer on ${machine.address}`, fix: dockerFix(machine, v) });
-    } else if (imagePresent) {
-      add({ name: 'image', ok: true, required: true, detail: `${image} is present on ${machine.address}` });
-      // What runs inside: the workloads' programs from the image itself.
-      const inImage = async (name: string, argv: string[], fix: string): Promise<void> => {
-        // With the target's own flags, so a container that cannot start as configured fails here, not mid-run.
-        const r = await probe.exec(['docker', 'run', '--rm', ...dockerRunFlags(container), '--entrypoint', argv[0]!, image, ...argv.slice(1)]);
-        add({
-          name,
-          ok: r.exitCode === 0,
-          required: true,
-          detail: r.exitCode === 0 ? `${argv[0]} runs in ${image}: ${((r.stdout || r.stderr).trim().split('\n')[0] ?? '').trim()}` : `${argv[0]} does not run in ${image}: ${firstLine(r) || `exit ${r.exitCode}`}`,
-          fix,
-        });
-      };
-      const jobs: Promise<void>[] = [];
-      for (const req of needed.filter((q) => q.where === 'workload')) {
-        jobs.push(inImage(req.program, req.probe, `use an image with ${req.program} (Debian package ${req.debian}), e.g. the default ${DEFAULT_IMAGE}: benchsuite image build`));
-      }
-      await Promise.all(jobs);
-    } else if (image === DEFAULT_IMAGE) {
-      // Built on this host from its own binaries (docker import), then `docker load`ed on a remote machine.
-      const missing = IMAGE_BINARIES.filter((b) => !hasBinary(b));
-      const localDocker = machine.isThisHost ? v : await localProbe.exec(['docker', 'version', '--format', '{{.Server.Version}}']);
-      const localOk = localDocker.exitCode === 0 && localDocker.stdout.trim() !== '';
-      const ok = missing.length === 0 && localOk && dockerOk;
-      const why = [
-        ...(missing.length ? [`missing on this host: ${missing.join(', ')}`] : []),
-        ...(!localOk ? ['dockerd on this host does not answer (the image is built here)'] : []),
-        ...(!dockerOk ? [`Docker on ${machine.address} does not answer`] : []),
-      ];
-      add({
-        name: 'image',
-        ok,
-        required: true,
-        detail: ok
-          ? `${image} is not built yet; buildable here from this host's programs (\`benchsuite run\` builds it${machine.isThisHost ? '' : ` and loads it on ${machine.address}`})`
-          : `${image} is absent and cannot be built: ${why.join('; ')}`,
-        fix: missing.length
-          ? `apt-get install ${imagePackagesFor(missing).join(' ')}, then benchsuite image build`
-          : !localOk
-              ? DOCKERD_FIX
-              : `start Docker on ${machine.address}`,
-      });
-    } else {
-      add({
-        name: 'image',
-        ok: false,
-        required: true,
-        detail: dockerOk ? `${image} is not present on ${machine.address} (\`benchsuite run\` would try docker pull)` : `cannot check ${image}: Docker does not answer`,
-        fix: dockerOk ? `docker pull ${image} on ${machine.address}, or docker save/docker load it there; or drop container.image to use ${DEFAULT_IMAGE}` : dockerFix(machine, v),
-      });
-    }
-  }
+  // Where the workloads run: the target kind knows what to check there (the machine's programs; an engine and its image).
+  const kind = targetKindFor(spec);
+  const kindContext: TargetDoctorContext = {
+    spec,
+    machine,
+    exec: (argv) => probe.exec(argv),
+    execHere: (argv) => localProbe.exec(argv),
+    workloadPrograms: needed.filter((q) => q.where === 'workload'),
+    programOnMachine: async (req) => programCheck(req, await probe.exec(req.probe), machine.address),
+  };
+  for (const c of await kind.doctorChecks(kindContext)) add(c);
 
   // Dropping the page cache (a kind's setting such as dd's dropCaches): the machine's kernel.
   const dropping = Object.entries(scenario.workloads).flatMap(([id, w]) => {
@@ -294,18 +236,12 @@ async function checkTarget(
     });
   }
 
-  // Free space for the workloads' files: in the scratch root (host, volume), or under Docker's data root (overlay).
+  // Free space for the workloads' files: in the scratch root, or where the target kind says they land.
   const { bytes: need, kind: writer, lower } = scratchBytesNeeded(scenario);
   if (need > 0) {
-    let dir = scenario.scratchRoot;
-    let where = `scratch root ${dir}`;
-    if (container?.storage === 'overlay') {
-      const root = await probe.exec(['docker', 'info', '--format', '{{.DockerRootDir}}']);
-      if (root.exitCode === 0 && root.stdout.trim().startsWith('/')) {
-        dir = root.stdout.trim();
-        where = `Docker's data root ${dir} (overlay storage writes into the container layer)`;
-      }
-    }
+    const elsewhere = await kind.scratchSpace?.(kindContext);
+    const dir = elsewhere?.dir ?? scenario.scratchRoot;
+    const where = elsewhere?.where ?? `scratch root ${dir}`;
     const r = await probe.exec(['sh', '-c', DF_SCRIPT, 'sh', dir]);
     const df = r.exitCode === 0 ? parseDf(r.stdout) : null;
     const margin = Math.max(64 * 1024 ** 2, Math.round(need * 0.1));
@@ -320,6 +256,8 @@ async function checkTarget(
       fix: ok ? undefined : `free space on ${machine.address}, or --set scratchRoot=<a directory with room>, or ${lower}`,
     });
   }
+
+  add(loadCheck(await probe.load(), machine.address));
 
   // Clock skew of a remote machine against this one (timestamps in results and logs).
   if (!machine.isThisHost) {
@@ -350,6 +288,31 @@ async function checkTarget(
     }
   }
   return checks;
+}
+
+/**
+ * A warning (never a failure) when the machine is busy: CPU used over ~1 s, in percent of one core, at or above the
+ * threshold that flags a sample (NOISE_THRESHOLDS.otherBusyPctOfCore), with the busiest processes; also benchsuite's
+ * own guests and servers left running there.
+ */
+export function loadCheck(rec: MachineLoadRecord, where: string): Omit<Check, 'target'> {
+  const limit = NOISE_THRESHOLDS.otherBusyPctOfCore;
+  if (rec.error !== undefined || rec.cpuBusyPct === null || rec.cores === null) {
+    return { name: 'load', ok: false, required: false, detail: `could not read the load of ${where}: ${rec.error ?? 'no /proc/stat figure'}`, fix: `make sure /proc is readable and sh and cat run on ${where}` };
+  }
+  const ofCore = Math.round(rec.cpuBusyPct * rec.cores * 10) / 10;
+  const busy = ofCore >= limit;
+  const leftovers = rec.warnings.filter((w) => !w.startsWith('CPU '));
+  const top = rec.busy.length ? `; busiest: ${rec.busy.map((p) => `${p.name} (pid ${p.pid}) ${p.cpuPct} %`).join(', ')}` : '';
+  const la = rec.loadAverage ? `, load average ${rec.loadAverage.join(' ')}` : '';
+  const head = `${ofCore} % of a core busy over 1 s on ${rec.cores} cores${la}`;
+  return {
+    name: 'load',
+    ok: !busy && leftovers.length === 0,
+    required: false,
+    detail: busy || leftovers.length ? `${where} is busy: ${head}${top}${leftovers.length ? `; ${leftovers.join('; ')}` : ''}` : `${where} is quiet: ${head}`,
+    fix: `stop what runs there or wait for a quiet machine: samples taken while others use ≥ ${limit} % of a core are flagged (kept, and named in the report)`,
+  };
 }
 
 export async function doctor(scenario: Scenario, opts: DoctorOptions = {}): Promise<{ ok: boolean; checks: Check[] }> {

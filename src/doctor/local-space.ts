@@ -1,17 +1,15 @@
 /**
  * Free space for the workloads' scratch files on this host, checked before a run starts (no command runs on
  * any target): for each workload whose kind says how many bytes it keeps in the scratch directory
- * (`scratchBytes`), the filesystem of the scratch root (bare metal, `storage: volume` containers) or of
- * Docker's default data root (`storage: overlay`) must hold that many bytes for every local target that
- * writes there at the same time, plus a margin. Remote targets are checked by `benchsuite doctor`.
+ * (`scratchBytes`), the filesystem of the scratch root, or of where the target kind says the files land
+ * (`localScratchSpace`: overlay storage, Docker's default data root), must hold that many bytes for every
+ * local target that writes there at the same time, plus a margin. Remote targets are checked by `benchsuite doctor`.
  */
 import { statfsSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Scenario } from '../scenario/schema.js';
+import { targetKindFor } from '../targets/kinds.js';
 import { kindOf } from '../workloads/index.js';
-
-/** Docker's data root when dockerd is not told otherwise (overlay storage writes there). */
-const DOCKER_ROOT = '/var/lib/docker';
 
 export interface SpaceIssue {
   path: (string | number)[];
@@ -57,10 +55,9 @@ export function localScratchSpaceIssues(scenario: Scenario, fsFacts: FsFacts = l
   // Where each local target's scratch files go, grouped by filesystem.
   const places: { where: string; fs: NonNullable<ReturnType<FsFacts>> }[] = [];
   for (const t of local) {
-    const overlay = t.container?.storage === 'overlay';
-    const dir = overlay ? DOCKER_ROOT : scenario.scratchRoot;
-    const fs = fsFacts(dir);
-    if (fs) places.push({ where: overlay ? `Docker's data root ${DOCKER_ROOT}` : `the scratch root ${scenario.scratchRoot}`, fs });
+    const elsewhere = targetKindFor(t).localScratchSpace?.(t);
+    const fs = fsFacts(elsewhere?.dir ?? scenario.scratchRoot);
+    if (fs) places.push({ where: elsewhere?.where ?? `the scratch root ${scenario.scratchRoot}`, fs });
   }
   const devices = [...new Set(places.map((p) => p.fs.device))];
   const issues: SpaceIssue[] = [];

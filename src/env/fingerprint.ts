@@ -1,7 +1,7 @@
 /**
  * The environment fingerprint: what the workload saw (kernel, boot_id, CPU, memory, capabilities, seccomp,
  * LSM label, scratch filesystem…) and what its machine says (virtualization, Docker engine, container
- * settings). One code path for every kind of target: it only runs argv arrays through `env.exec` (where the
+ * settings). One code path for every kind of target: it only runs argv arrays through `execCtx.exec` (where the
  * workload runs) and `target.machine.exec` (the host the target lives on); what differs by kind (a container's
  * engine, its own view of the machine) comes from the target's FingerprintPlan.
  *
@@ -79,7 +79,7 @@ export const BUNDLE_FILES = [
  * then the files ("cat:" prefix = read with cat). Values only ever arrive as positional parameters; the script
  * text never changes. POSIX sh (dash, busybox sh): no bash features. Every part is preceded by
  * "\n<token> <kind> [arg]\n"; a file that cannot be read is followed by "<token> error <status>".
- * /proc/self/* read by the shell or by cat describe a process the workload's environment started, with the
+ * /proc/self/* read by the shell or by cat describe a process the workload's exec context started, with the
  * same credentials, capabilities, seccomp filter and LSM label as the workload itself.
  */
 export const BUNDLE_SCRIPT = [
@@ -528,10 +528,10 @@ function fromDockerInfo(info: ReturnType<typeof parseDockerInfo>, icc: Known<boo
   };
 }
 
-/** Where the fingerprint runs its commands: the workload's environment (an Environment satisfies it). */
-export interface FingerprintEnv {
+/** Where the fingerprint runs its commands: the workload's exec context (an ExecContext satisfies it). */
+export interface FingerprintExecContext {
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** The container, when the environment is one and knows its id. */
+  /** The container, when the exec context is one and knows its id. */
   readonly containerId?: string;
 }
 
@@ -540,7 +540,7 @@ type WorkloadFacts = ReturnType<typeof workloadFactsFromBundle>;
 /** What a kind's probe gets when the fingerprint starts (its commands run alongside the common ones). */
 export interface ProbeStart {
   machine: Machine;
-  env: FingerprintEnv;
+  execCtx: FingerprintExecContext;
   /** The workload's own bundle and facts, when read. */
   workload: Promise<{ bundle: Known<Bundle>; facts: WorkloadFacts }>;
   /** Container settings as given in the scenario (a fallback where the engine cannot be asked). */
@@ -577,13 +577,13 @@ export interface FingerprintPlan {
 /** The part of a target the fingerprint needs (a Target satisfies it). */
 export interface FingerprintSubject {
   readonly machine: Machine;
-  fingerprintPlan?(env: FingerprintEnv): FingerprintPlan;
+  fingerprintPlan?(execCtx: FingerprintExecContext): FingerprintPlan;
 }
 
 export interface CollectArgs {
   target: FingerprintSubject;
-  env: FingerprintEnv;
-  /** The scratch directory as the workload sees it (env.scratchDir). */
+  execCtx: FingerprintExecContext;
+  /** The scratch directory as the workload sees it (execCtx.scratchDir). */
   scratchDir: string;
   containerSpec?: ContainerSpec;
   signal?: AbortSignal;
@@ -591,16 +591,16 @@ export interface CollectArgs {
 
 export async function collectFingerprint(args: CollectArgs): Promise<Fingerprint> {
   const started = performance.now();
-  const { target, env, scratchDir, containerSpec, signal } = args;
-  const plan: FingerprintPlan = target.fingerprintPlan?.(env) ?? { view: 'machine' };
+  const { target, execCtx, scratchDir, containerSpec, signal } = args;
+  const plan: FingerprintPlan = target.fingerprintPlan?.(execCtx) ?? { view: 'machine' };
   const inContainer = plan.view === 'container';
   const machine = target.machine;
 
   // The workload's view; when the workload sees the machine itself, detect-virt runs there too.
-  const workloadP = readBundle((a) => env.exec(a, { timeoutMs: 30_000, signal }), scratchDir, !inContainer, 'in the workload environment');
+  const workloadP = readBundle((a) => execCtx.exec(a, { timeoutMs: 30_000, signal }), scratchDir, !inContainer, 'where the workload runs');
   const machineP = inContainer ? readBundle((a) => machine.exec(a, { timeoutMs: 30_000, signal }), '/', true, `on ${machine.address}`) : undefined;
   const workload = workloadP.then((bundle) => ({ bundle, facts: workloadFactsFromBundle(bundle) }));
-  const finish = plan.probe?.({ machine, env, workload, containerSpec, signal });
+  const finish = plan.probe?.({ machine, execCtx, workload, containerSpec, signal });
 
   const { bundle: wb, facts: w } = await workload;
   const mb = machineP ? await machineP : wb;
@@ -642,15 +642,15 @@ export async function collectFingerprint(args: CollectArgs): Promise<Fingerprint
  * targets run by Docker: the Docker target kind puts it in its plan.
  */
 export function dockerContainerProbe(settings?: ContainerSpec): NonNullable<FingerprintPlan['probe']> {
-  return ({ machine, env, workload, containerSpec: fromScenario, signal }) => {
+  return ({ machine, execCtx, workload, containerSpec: fromScenario, signal }) => {
     const containerSpec = fromScenario ?? settings;
     const infoP = machineJson(machine, ['docker', 'info', '--format', '{{json .}}'], parseDockerInfo, signal);
     const iccP = machineJson(machine, ['docker', 'network', 'inspect', 'bridge'], parseBridgeIcc, signal);
-    // Container id: from the environment when it exposes one (then inspect starts right away), else from the
+    // Container id: from the exec context when it exposes one (then inspect starts right away), else from the
     // mounts Docker makes for /etc/hostname, /etc/hosts and /etc/resolv.conf, else from cgroup paths.
     const inspect = (id: string): Promise<Known<ContainerInspect>> =>
       machineJson(machine, ['docker', 'inspect', '--type', 'container', id], parseContainerInspect, signal);
-    const exposed: unknown = env.containerId;
+    const exposed: unknown = execCtx.containerId;
     const idAndInspect: Promise<{ containerId: Known<string>; inspect: Known<ContainerInspect> }> =
       typeof exposed === 'string' && exposed
         ? inspect(exposed).then((i) => ({ containerId: exposed, inspect: i }))
@@ -661,7 +661,7 @@ export function dockerContainerProbe(settings?: ContainerSpec): NonNullable<Fing
               const cg = fileText(wb, '/proc/self/cgroup');
               if (!isUnknown(cg)) id = containerIdFromCgroup(cg);
             }
-            const containerId = known(id, "the environment exposes no container id, and none appears in the workload's mountinfo or cgroup paths");
+            const containerId = known(id, "the exec context exposes no container id, and none appears in the workload's mountinfo or cgroup paths");
             return { containerId, inspect: id ? await inspect(id) : unknown((containerId as Unknown).reason) };
           });
 

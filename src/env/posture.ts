@@ -393,7 +393,7 @@ function scratchPhrase(t: TargetRecord): string | undefined {
   return fs;
 }
 
-/** Values of one sample detail per target (e.g. dd's sync mode), from the samples themselves. */
+/** Values of one sample detail per target (e.g. a disk workload's sync mode), from the samples themselves. */
 function sampleDetail(results: RunResults, target: string, workload: string, key: string): string[] {
   const seen = new Set<string>();
   for (const s of results.samples) {
@@ -430,15 +430,15 @@ export function environmentDifferences(results: RunResults): string[] {
     pair('transparent huge pages', known(get(base, 'transparentHugepage')), known(get(cand, 'transparentHugepage')), 'THP changes memory-access costs');
     pair('cgroup version', known(get(base, 'cgroupVersion')), known(get(cand, 'cgroupVersion')), 'cgroup v1 and v2 account and throttle I/O differently');
 
-    // Disk: where dd's file went.
+    // Disk: where the workloads' scratch files went.
     const bs = scratchPhrase(base);
     const cs = scratchPhrase(cand);
-    if (bs && cs && bs !== cs) out.push(`${cl} wrote its scratch files to ${cs}, the baseline ${bl} to ${bs}; the filesystem is on dd's write path.`);
+    if (bs && cs && bs !== cs) out.push(`${cl} wrote its scratch files to ${cs}, the baseline ${bl} to ${bs}; the filesystem is on the disk workloads' write path.`);
     else if (bs && cs) {
       pair('scratch mount options', known(get(base, 'scratch.mountOptions')), known(get(cand, 'scratch.mountOptions')), 'mount options such as sync, noatime or barrier change write cost');
     }
     const sched = (t: TargetRecord): string | undefined => known(get(t, 'scratch.scheduler')) ?? known(get(t, 'scratch.backing.scheduler'));
-    pair('I/O scheduler', sched(base), sched(cand), "the block device's scheduler orders and merges dd's writes");
+    pair('I/O scheduler', sched(base), sched(cand), "the block device's scheduler orders and merges the workloads' disk writes");
 
     // Docker engine, when both run in containers.
     if (ranInContainer(base) && ranInContainer(cand)) {

@@ -12,6 +12,7 @@ import { DOCKERD_FIX } from './local.js';
 import { runProcess } from './process.js';
 import { quoteCommandLine } from './quote.js';
 import { formatSshUrl, parseSshUrl, type SshAddress } from './ssh-url.js';
+import { CPU_COUNTERS_SCRIPT, parseCpuCounters, type CpuCounters } from '../util/cpu-noise.js';
 import { ConnectionError, type BackgroundProcess, type ExecOptions, type ExecResult, type Machine, type MachineCheck } from './types.js';
 
 export interface SshOptions {
@@ -36,6 +37,8 @@ export class SshMachine implements Machine {
   private readonly addr: SshAddress;
   private readonly controlDir: string;
   private readonly sessions: ExecSession[] = [];
+  /** Servers started with spawn() and still running: their trees are the benchmark's own CPU. */
+  private readonly spawned = new Set<number>();
 
   constructor(url: string, private readonly options: SshOptions = {}) {
     const parsed = parseSshUrl(url);
@@ -180,6 +183,12 @@ export class SshMachine implements Machine {
     };
   }
 
+  /** Through the kept-open shell (one round trip): the shell itself is the own root the script reports. */
+  async cpuCounters(ownPids: readonly number[], options: { signal?: AbortSignal } = {}): Promise<CpuCounters | undefined> {
+    const r = await this.exec(['sh', '-c', CPU_COUNTERS_SCRIPT], { timeoutMs: 15_000, signal: options.signal });
+    return r.exitCode === 0 ? parseCpuCounters(r.stdout, [...this.spawned, ...ownPids]) : undefined;
+  }
+
   async spawn(argv: string[]): Promise<BackgroundProcess> {
     // Detached on the remote side with nohup; the pid is kept so stop() can kill the group.
     const logFile = `/tmp/benchsuite-bg-${process.pid}-${Date.now()}.log`;
@@ -190,6 +199,7 @@ export class SshMachine implements Machine {
       if (r.exitCode === 255) throw new ConnectionError(`SSH to ${this.address} failed: ${r.stderr.trim()}`);
       throw new Error(`could not start ${argv[0]} on ${this.address}: ${r.stderr.trim()}`);
     }
+    this.spawned.add(Number(pid));
     let lastLog = '';
     const running = async (): Promise<boolean> => {
       const c = await this.exec(['kill', '-0', pid], { timeoutMs: 15_000 });
@@ -200,6 +210,7 @@ export class SshMachine implements Machine {
       running,
       output: () => lastLog,
       stop: async () => {
+        this.spawned.delete(Number(pid));
         const log = await this.exec(['tail', '-c', '4096', logFile], { timeoutMs: 15_000 });
         lastLog = log.stdout;
         await this.exec(

@@ -1,6 +1,6 @@
 /**
  * The exec and target contracts: a Machine runs argv arrays somewhere (this host, or a host over SSH), never shell
- * strings built from input; a Target is where a workload runs, opening an Environment per workload. This folder is
+ * strings built from input; a Target is where a workload runs, opening an ExecContext per workload. This folder is
  * the bottom layer of target handling: it imports nothing else from src/ but src/util, so workloads, the
  * fingerprint, the image and the VM code can all use it without a folder cycle.
  */
@@ -34,6 +34,8 @@ export interface BackgroundProcess {
   stop(): Promise<void>;
 }
 
+import type { CpuCounters } from '../util/cpu-noise.js';
+
 /** One line of `benchsuite doctor` about a machine (doctor adds the target id). */
 export interface MachineCheck {
   name: string;
@@ -61,6 +63,12 @@ export interface Machine {
   spawn(argv: string[], options?: { signal?: AbortSignal }): Promise<BackgroundProcess>;
   /** Local argv that runs argv on the machine with its stdin and stdout kept open (a kept-open shell); absent: not supported. */
   sessionArgv?(argv: string[]): string[];
+  /**
+   * The machine's CPU counters (src/util/cpu-noise.ts): /proc/stat and the CPU time of the benchmark's own process
+   * trees — the machine's own roots (benchsuite here; the kept-open shell and the servers on an SSH host) and
+   * `ownPids` (an exec context's, e.g. a container's shim). Read around each sample; undefined when unreadable.
+   */
+  cpuCounters?(ownPids: readonly number[], options?: { signal?: AbortSignal }): Promise<CpuCounters | undefined>;
   /** Write a file (mode 0644) on the machine. */
   writeFile(path: string, content: string | Buffer): Promise<void>;
   /** Release connections (SSH master). */
@@ -81,22 +89,22 @@ export function formatExecFailure(r: ExecResult): string {
   return `${r.argv.slice(0, 3).join(' ')}… ${what}${err ? `: ${err}` : ''}`;
 }
 
-export interface EnvironmentSpec {
+export interface ExecContextSpec {
   workload: string;
-  /** Host directories made visible at the same path inside the environment. */
+  /** Host directories made visible at the same path inside the exec context. */
   mounts: { path: string; readOnly: boolean }[];
   /** Where scratch files go, on the machine; a container gets it mounted (storage: volume) or uses its own layer (overlay). */
   scratchDir: string;
-  /** Long-running main process (the HTTP server); omitted for an idle environment that only runs exec. */
+  /** Long-running main process (the HTTP server); omitted for an idle exec context that only runs exec. */
   mainProcess?: string[];
   /** Ports the main process listens on; a bridge-network container publishes them on 127.0.0.1. */
   ports?: number[];
 }
 
-export interface Environment {
+export interface ExecContext {
   /** Run argv where the workload runs. */
   exec(argv: string[], options?: ExecOptions): Promise<ExecResult>;
-  /** Scratch directory as seen inside the environment. */
+  /** Scratch directory as seen inside the exec context. */
   readonly scratchDir: string;
   /** Is the main process (if any) still running? */
   alive(): Promise<boolean>;
@@ -104,31 +112,40 @@ export interface Environment {
   logs(): Promise<string>;
   /** The container, for docker targets (fingerprint, posture). */
   readonly containerId?: string;
+  /** Pids on the machine whose process trees are this exec context's own CPU (a container's shim); Machine.cpuCounters. */
+  readonly ownPids?: readonly number[];
   /** Stop the main process and remove the container. Idempotent. */
   close(): Promise<void>;
 }
 
 /**
- * Where a workload runs (a machine itself, or a container on it); it opens one Environment per workload. The
+ * Where a workload runs (a machine itself, or a container on it); it opens one ExecContext per workload. The
  * implementations (one module per kind) are in src/targets, listed in src/targets/kinds.ts. A kind whose
- * workloads do not see the machine itself also implements `fingerprintPlan(env)` (src/env/fingerprint.ts,
+ * workloads do not see the machine itself also implements `fingerprintPlan(execCtx)` (src/env/fingerprint.ts,
  * FingerprintSubject), declared there so this contract stays below the fingerprint code.
  */
 export interface Target {
   readonly id: string;
   readonly label: string;
-  readonly kind: 'host' | 'docker';
+  /** `direct`: the workload runs on the machine itself; `docker`: in a container on it. For messages; behaviour goes through the members below. */
+  readonly kind: 'direct' | 'docker';
+  /** The kind as the results file names it (schemaVersion 1): `host` for the direct kind. */
+  readonly recordKind: 'host' | 'docker';
   /** The machine the target lives on; clients (load generators) run here. */
   readonly machine: Machine;
   /**
-   * Networking of the environments it opens: `host` (absent) shares the machine's network namespace, so a
+   * Networking of the exec contexts it opens: `host` (absent) shares the machine's network namespace, so a
    * server there listens on 127.0.0.1; `bridge` has a namespace of its own, its ports published on the
    * machine's 127.0.0.1, so a server there listens on all its addresses.
    */
   readonly network?: 'host' | 'bridge';
   /** Prepare once per run (e.g. make sure the image exists). */
   prepare(signal?: AbortSignal): Promise<void>;
-  open(spec: EnvironmentSpec, signal?: AbortSignal): Promise<Environment>;
+  open(spec: ExecContextSpec, signal?: AbortSignal): Promise<ExecContext>;
+  /** CPU pinning as set (scenario targets.<id>.pin: CPU lists); the target applies it to what it runs. */
+  readonly pin?: { workload?: string; client?: string };
+  /** argv prefix for a client (load generator) on the machine: `taskset -c <pin.client>` when pinned, else none. */
+  clientPrefix?(): string[];
   /** `docker run` flags as used, for the results (docker targets). */
   describeContainer?(): { image: string; imageId?: string; runArgs: string[] };
 }

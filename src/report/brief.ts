@@ -108,7 +108,10 @@ export function buildBrief(results: RunResults): BriefTable {
     }
   }
   const date = (results.finishedAt ?? results.startedAt ?? '').slice(0, 10);
-  const footnote = `${nText(model)}; ${model.confidenceText} confidence intervals; ${machineText(results, model)}; ${date || 'date unknown'}; benchsuite run ${results.runId}.`;
+  // With blocks (`repeat` ≥ 2) the intervals come from the block means; say so (docs/statistics.md).
+  const blocks = Math.max(0, ...results.summaries.map((s) => s.levels?.blocks ?? 0));
+  const intervals = blocks >= 2 ? `${model.confidenceText} confidence intervals over ${blocks} independent blocks (block means)` : `${model.confidenceText} confidence intervals`;
+  const footnote = `${nText(model)}; ${intervals}; ${machineText(results, model)}; ${date || 'date unknown'}; benchsuite run ${results.runId}.`;
   const why = model.ranAs.map((r) => `${r.label}: ${r.short}.`);
   const tcg = model.tcgNotes.filter(() => model.ranAs.length === 0).map((n) => `${n}.`);
   return { title: `${model.title}`, header, rows, notes: [...why, ...tcg, footnote] };

@@ -78,6 +78,10 @@ export interface SummaryJson {
       pValue: number | null;
       mannWhitneyP: number | null;
       withoutOutliers: { differencePct: number; ci: Interval | null } | null;
+      /** The interval shown: 'fieller', 'log-delta', 'paired-log' or 'paired-fieller'; null when none. */
+      method: string | null;
+      /** The paired analysis over adjacent pairs, used or not; null when the results have none. */
+      paired: { n: number; method: string; estimate: number | null; ci: Interval | null; used: boolean; reason: string | null } | null;
     }[];
   }[];
   environmentDifferences: string[];
@@ -157,6 +161,10 @@ export function summaryJson(results: RunResults, model: TableModel = buildTableM
           mannWhitneyP: d.mannWhitneyP,
           withoutOutliers: d.withoutOutliers
             ? { differencePct: d.withoutOutliers.differencePct, ci: interval(d.withoutOutliers.ciLow, d.withoutOutliers.ciHigh) }
+            : null,
+          method: d.method ?? null,
+          paired: d.paired
+            ? { n: d.paired.n, method: d.paired.method, estimate: d.paired.estimate, ci: interval(d.paired.ciLow, d.paired.ciHigh), used: d.paired.used, reason: d.paired.reason }
             : null,
         })),
       })),

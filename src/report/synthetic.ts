@@ -2,11 +2,15 @@
  * Synthetic, seeded RunResults for the report benchmark (bench/report-hotpaths.ts) and test fixtures:
  * interleaved samples drawn from normal distributions, optional failures, outliers and incomplete cells,
  * with summaries and comparisons computed by the real analysis code (src/results/analyze.ts).
+ * Everything about a workload kind comes from the registry: its settings from the kind's schema, its metrics'
+ * titles and units from its Workload, its samples' details, errors and durations from its `example`.
  */
 import { analyze } from '../results/analyze.js';
 import { SCHEMA_VERSION, type Fingerprint, type MetricInfo, type RunResults, type Sample, type TargetRecord } from '../results/model.js';
 import type { Scenario, WorkloadSpec } from '../scenario/schema.js';
 import { createRng } from '../stats/index.js';
+import { kindOf } from '../workloads/index.js';
+import type { KindExample } from '../workloads/types.js';
 
 export interface SyntheticTarget {
   id: string;
@@ -20,11 +24,8 @@ export interface SyntheticTarget {
 }
 
 export interface SyntheticMetric {
+  /** One of the kind's metrics (its title, unit and direction come from the kind). */
   metric: string;
-  title: string;
-  unit: string;
-  higherIsBetter: boolean;
-  primary: boolean;
   /** Mean per target id. */
   mean: Record<string, number>;
   /** Coefficient of variation (stddev / mean), per target or for all. */
@@ -33,8 +34,12 @@ export interface SyntheticMetric {
 
 export interface SyntheticWorkload {
   id: string;
-  kind: 'dd' | 'ab';
-  title: string;
+  /** A registered workload kind. */
+  kind: string;
+  /** Default: the kind's default title. */
+  title?: string;
+  /** Settings over the kind's example settings and its schema's defaults. */
+  settings?: Record<string, unknown>;
   metrics: SyntheticMetric[];
   /** Rounds (0-based) whose sample fails, per target. */
   failRounds?: Record<string, number[]>;
@@ -127,6 +132,24 @@ function cvOf(m: SyntheticMetric, target: string): number {
   return typeof m.cv === 'number' ? m.cv : (m.cv[target] ?? 0.02);
 }
 
+/** What a kind without an `example` gets. */
+const PLAIN_EXAMPLE: KindExample = { details: {}, error: 'exit 1', durationMs: { min: 1000, spread: 300 }, cv: 0.02 };
+
+/** A synthetic workload through its kind: settings with defaults, its metrics as the kind states them, its example. */
+function resolveWorkload(w: SyntheticWorkload): { spec: WorkloadSpec; metrics: MetricInfo[]; example: KindExample } {
+  const kind = kindOf(w);
+  const example = kind.example ?? { ...PLAIN_EXAMPLE, error: `${w.kind} failed: exit 1` };
+  const title = w.title ?? kind.defaultTitle();
+  const spec = kind.schema.parse({ kind: w.kind, title, ...example.settings, ...w.settings }) as WorkloadSpec;
+  const all = kind.create(w.id, spec as never, title).metrics();
+  const metrics = w.metrics.map((m) => {
+    const info = all.find((i) => i.metric === m.metric);
+    if (!info) throw new Error(`synthetic workload ${w.id}: ${w.kind} has no metric ${m.metric} (it has ${all.map((i) => i.metric).join(', ')})`);
+    return info;
+  });
+  return { spec, metrics, example };
+}
+
 export function syntheticResults(spec: SyntheticSpec): RunResults {
   const rng = createRng(spec.seed);
   const rounds = spec.rounds ?? (typeof spec.samples === 'number' ? spec.samples : spec.samples.max);
@@ -143,14 +166,14 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
       : {}),
     fingerprint: fingerprintFor(t, i),
   }));
-  const metrics: MetricInfo[] = spec.workloads.flatMap((w) =>
-    w.metrics.map((m) => ({ workload: w.id, metric: m.metric, title: m.title, unit: m.unit, higherIsBetter: m.higherIsBetter, primary: m.primary })),
-  );
+  const resolved = new Map(spec.workloads.map((w) => [w, resolveWorkload(w)]));
+  const metrics: MetricInfo[] = [...resolved.values()].flatMap((r) => r.metrics);
   const samples: Sample[] = [];
   let seq = 0;
   let clock = start;
   for (let round = -warmup; round < rounds; round++) {
     for (const w of spec.workloads) {
+      const { metrics: infos, example } = resolved.get(w)!;
       for (const t of spec.targets) {
         const isWarmup = round < 0;
         const failed = !isWarmup && (w.failRounds?.[t.id] ?? []).includes(round);
@@ -158,15 +181,16 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
         const outlier = !isWarmup ? w.outlierRounds?.[t.id] : undefined;
         const factor = outlier && outlier.rounds.includes(round) ? outlier.factor : 1;
         if (!failed) {
-          for (const m of w.metrics) {
+          w.metrics.forEach((m, i) => {
+            const info = infos[i]!;
             const mean = m.mean[t.id];
-            if (mean === undefined) continue;
+            if (mean === undefined) return;
             const v = mean * (1 + cvOf(m, t.id) * rng.nextNormal());
-            const f = m.primary ? factor : m.higherIsBetter ? factor : 1 / factor;
+            const f = info.primary ? factor : info.higherIsBetter ? factor : 1 / factor;
             values[m.metric] = Math.max(mean * 0.01, v * f);
-          }
+          });
         }
-        const durationMs = w.kind === 'dd' ? 600 + rng.nextFloat() * 400 : 1500 + rng.nextFloat() * 300;
+        const durationMs = example.durationMs.min + rng.nextFloat() * example.durationMs.spread;
         samples.push({
           seq: seq++,
           target: t.id,
@@ -174,11 +198,11 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
           round: isWarmup ? -1 - (round + warmup) : round,
           warmup: isWarmup,
           ok: !failed,
-          ...(failed ? { error: w.kind === 'dd' ? 'dd failed: exit 1: dd: error writing \'/scratch/dd.out\': No space left on device' : 'ab: apr_socket_recv: Connection reset by peer (104)' } : {}),
+          ...(failed ? { error: example.error } : {}),
           startedAt: new Date(clock).toISOString(),
           durationMs: Math.round(durationMs),
           values,
-          details: w.kind === 'dd' ? { sync: 'fdatasync', blockSize: 1048576, count: 256, droppedCaches: true } : { requests: 30000, concurrency: 32, keepAlive: true },
+          details: { ...example.details },
           attempts: 1,
         });
         clock += durationMs + 150;
@@ -186,12 +210,7 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
     }
   }
   const workloadSpecs: Record<string, WorkloadSpec> = {};
-  for (const w of spec.workloads) {
-    workloadSpecs[w.id] =
-      w.kind === 'dd'
-        ? { kind: 'dd', title: w.title, blockSize: '1M', count: 256, sync: 'fdatasync', dropCaches: true }
-        : { kind: 'ab', title: w.title, requests: 30000, concurrency: 32, keepAlive: true, path: '/', responseBytes: 4096, serverWorkers: 1 };
-  }
+  for (const w of spec.workloads) workloadSpecs[w.id] = resolved.get(w)!.spec;
   const scenario: Scenario = {
     name: spec.name,
     ...(spec.description ? { description: spec.description } : {}),
@@ -252,30 +271,34 @@ export function syntheticResults(spec: SyntheticSpec): RunResults {
   return { ...partial, summaries, comparisons };
 }
 
-/** The usual dd + ab workloads with their primary and secondary metrics. */
+/**
+ * One workload per kind named in `means` (the primary metric's mean per target), in that order, each with its
+ * kind's default title and example: its secondary metrics follow the primary as the example says.
+ * `standardWorkloads({ dd: {...}, ab: {...} })` is the usual disk + HTTP pair.
+ */
 export function standardWorkloads(
-  means: { dd: Record<string, number>; ab: Record<string, number> },
-  cv: { dd?: number | Record<string, number>; ab?: number | Record<string, number> } = {},
-  ids: { dd?: string; ab?: string } = {},
+  means: Record<string, Record<string, number>>,
+  cv: Record<string, number | Record<string, number> | undefined> = {},
+  ids: Record<string, string | undefined> = {},
 ): SyntheticWorkload[] {
-  const abMeans = means.ab;
-  const scale = (f: (rps: number) => number) => Object.fromEntries(Object.entries(abMeans).map(([k, v]) => [k, f(v)]));
-  return [
-    {
-      id: ids.dd ?? 'dd',
-      kind: 'dd',
-      title: 'Disk Write (dd)',
-      metrics: [{ metric: 'write_mbps', title: 'Disk Write (dd)', unit: 'MB/s', higherIsBetter: true, primary: true, mean: means.dd, cv: cv.dd ?? 0.03 }],
-    },
-    {
-      id: ids.ab ?? 'ab',
-      kind: 'ab',
-      title: 'Apache Bench (Req/s)',
+  return Object.entries(means).map(([kindName, primaryMeans]) => {
+    const kind = kindOf({ kind: kindName });
+    const example = kind.example ?? PLAIN_EXAMPLE;
+    const id = ids[kindName] ?? kindName;
+    const title = kind.defaultTitle();
+    const spec = kind.schema.parse({ kind: kindName, title, ...example.settings });
+    const primary = kind.create(id, spec as never, title).metrics().find((m) => m.primary);
+    if (!primary) throw new Error(`${kindName} states no primary metric`);
+    const ownCv = cv[kindName] ?? example.cv;
+    const scale = (f: (v: number) => number): Record<string, number> => Object.fromEntries(Object.entries(primaryMeans).map(([t, v]) => [t, f(v)]));
+    return {
+      id,
+      kind: kindName,
+      title,
       metrics: [
-        { metric: 'requests_per_sec', title: 'Apache Bench (Req/s)', unit: 'req/s', higherIsBetter: true, primary: true, mean: abMeans, cv: cv.ab ?? 0.02 },
-        { metric: 'time_per_request_ms', title: 'Apache Bench (Req/s): time per request', unit: 'ms', higherIsBetter: false, primary: false, mean: scale((r) => (32 * 1000) / r), cv: cv.ab ?? 0.02 },
-        { metric: 'p99_ms', title: 'Apache Bench (Req/s): p99 latency', unit: 'ms', higherIsBetter: false, primary: false, mean: scale((r) => (32 * 1000 * 2.6) / r), cv: 0.08 },
+        { metric: primary.metric, mean: primaryMeans, cv: ownCv },
+        ...Object.entries(example.secondary ?? {}).map(([metric, s]) => ({ metric, mean: scale(s.fromPrimary), cv: s.cv ?? cv[kindName] ?? example.cv })),
       ],
-    },
-  ];
+    };
+  });
 }

@@ -7,7 +7,8 @@
  * (candidate vs baseline). Labels come from the scenario, never from the code.
  */
 import { formatKernelSecurity, kernelSecurity } from '../env/kernel-security.js';
-import type { MetricInfo, RunResults, SummaryRecord } from '../results/model.js';
+import type { ComparisonRecord, MetricInfo, RunResults, SummaryRecord } from '../results/model.js';
+import type { Interval } from '../stats/types.js';
 import { describeCiNull } from '../stats/compare.js';
 import {
   ResultsIndex,
@@ -27,6 +28,8 @@ import {
 } from './common.js';
 import { environmentDifferences as postureEnvironmentDifferences } from './posture-bridge.js';
 import { ranAs, type RanAs } from '../env/what-ran.js';
+import { noiseNote, pinNote } from './noise.js';
+import { levelsMethodNote, perLevelVarianceNote } from './levels-notes.js';
 
 export type NoteKind =
   | 'ran-as'
@@ -34,12 +37,16 @@ export type NoteKind =
   | 'unbounded'
   | 'no-ci'
   | 'interval-method'
+  | 'paired'
   | 'verdict'
   | 'outliers'
   | 'failed'
   | 'incomplete'
   | 'security'
   | 'tcg'
+  | 'noise'
+  | 'pinning'
+  | 'levels'
   | 'environment';
 
 export interface Footnote {
@@ -107,7 +114,25 @@ export interface DiffCell {
   /** Candidate worse than the baseline in the metric's direction (sign only, not significance). */
   worse: boolean | null;
   withoutOutliers: { differencePct: number; ciLow: number | null; ciHigh: number | null; unbounded: boolean } | null;
+  /**
+   * The interval shown: 'fieller', 'log-delta', or the paired one ('paired-log', 'paired-fieller') when the
+   * comparison's paired interval is used; null when unavailable.
+   */
+  method?: string | null;
+  /** The comparison's paired analysis, used or not (absent in results from before it existed). */
+  paired?: PairedView | null;
   notes: number[];
+}
+
+/** What a difference cell carries of ComparisonRecord.paired. */
+export interface PairedView {
+  n: number;
+  method: string;
+  estimate: number | null;
+  ciLow: number | null;
+  ciHigh: number | null;
+  used: boolean;
+  reason: string | null;
 }
 
 export interface SecurityCell {
@@ -215,7 +240,12 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
   });
   const ranNote = new Map(ran.map((r) => [r.targetId, notes.ref('ran-as', `${r.label}: ${r.reason}`)]));
   for (const t of targets) {
-    const headerNotes = [...(ranNote.has(t.id) ? [ranNote.get(t.id) as number] : []), ...(t.tcg ? [notes.ref('tcg', tcgNote(t))] : [])];
+    const pin = pinNote(t.label, results.targets.find((r) => r.id === t.id)?.pin);
+    const headerNotes = [
+      ...(ranNote.has(t.id) ? [ranNote.get(t.id) as number] : []),
+      ...(t.tcg ? [notes.ref('tcg', tcgNote(t))] : []),
+      ...(pin ? [notes.ref('pinning', pin)] : []),
+    ];
     columns.push({ kind: 'target', header: t.label, targetId: t.id, notes: headerNotes });
   }
   for (const c of candidates) {
@@ -235,6 +265,9 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
 
   for (const m of metrics) {
     const where = (t: TargetView) => `${t.label}, ${labels.get(m)?.replace(/ [↑↓]$/, '')}`;
+    // Blocks (`repeat` ≥ 2): which interval the cells show, and the per-level variance with its recommendation.
+    const levelSummaries = targets.map((t) => ({ label: t.label, summary: idx.summary(t.id, m.workload, m.metric) }));
+    const perLevel = perLevelVarianceNote(labels.get(m)?.replace(/ [↑↓]$/, '') ?? m.title, levelSummaries);
     const cells: ValueCell[] = targets.map((t) => {
       const s = idx.summary(t.id, m.workload, m.metric);
       const measured = idx.measured(t.id, m.workload);
@@ -272,6 +305,10 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
         };
       }
       const sum = s as SummaryRecord;
+      if (sum.levels) {
+        cellNotes.push(notes.ref('levels', levelsMethodNote(sum.levels.blocks)));
+        if (perLevel) cellNotes.push(notes.ref('levels', perLevel));
+      }
       if (sum.precisionMet === false) {
         cellNotes.push(
           notes.ref(
@@ -309,6 +346,8 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
           ),
         );
       }
+      const noise = m.primary ? noiseNote(`${t.label} · ${m.workload}`, measured) : undefined;
+      if (noise) cellNotes.push(notes.ref('noise', noise));
       const hw = sum.ci ? (sum.ci.high - sum.ci.low) / 2 : null;
       return {
         kind: 'value',
@@ -354,12 +393,17 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
         mannWhitneyP: null,
         worse: null,
         withoutOutliers: null,
+        method: null,
+        paired: null,
         notes: [],
       };
       if (!cmp || baseCell.incomplete || candCell.incomplete || !Number.isFinite(cmp.differencePct)) return empty;
       const diffNotes: number[] = [];
-      const tooFewSamples = cmp.ci === null && cmp.ciNullReason === 'too-few-samples';
-      const unbounded = cmp.ci === null && !tooFewSamples;
+      const paired = pairedView(cmp.paired);
+      const shown = shownInterval(cmp);
+      if (shown.paired) diffNotes.push(notes.ref('paired', pairedNote(cmp, `${c.label} vs ${baseline.label}, ${labels.get(m)?.replace(/ [↑↓]$/, '')}`)));
+      const tooFewSamples = shown.ci === null && cmp.ciNullReason === 'too-few-samples';
+      const unbounded = shown.ci === null && !tooFewSamples;
       if (unbounded && (cmp.ciNullReason === 'no-variation' || cmp.ciNullReason === 'not-computable')) {
         diffNotes.push(notes.ref('no-ci', `No interval: ${describeCiNull(cmp.ciNullReason)}.`));
       } else if (unbounded) {
@@ -370,7 +414,7 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
           ),
         );
       }
-      if (cmp.method === 'log-delta' && cmp.ci) {
+      if (!shown.paired && cmp.method === 'log-delta' && cmp.ci) {
         diffNotes.push(
           notes.ref(
             'interval-method',
@@ -378,6 +422,7 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
           ),
         );
       }
+      if (cmp.levels) diffNotes.push(notes.ref('levels', levelsMethodNote(Math.min(cmp.levels.blocks.baseline, cmp.levels.blocks.candidate))));
       if (tooFewSamples) {
         diffNotes.push(notes.ref('no-ci', 'No interval: a side has fewer than 2 successful samples.'));
       }
@@ -406,25 +451,28 @@ export function buildTableModel(results: RunResults, options: TableOptions = {})
           ),
         );
       }
-      const significant = excludesZero(cmp.ci);
+      const significant = excludesZero(shown.ci);
+      const diff = shown.differencePct;
       return {
         kind: 'difference',
         baseline: baseline.id,
         candidate: c.id,
-        text: `${tooFewSamples ? fmtDiff(cmp.differencePct, cmp.ci).replace('[unbounded]', '[no CI, n<2]') : fmtDiff(cmp.differencePct, cmp.ci)}${significant ? ' *' : ''}`,
+        text: `${tooFewSamples ? fmtDiff(diff, shown.ci).replace('[unbounded]', '[no CI, n<2]') : fmtDiff(diff, shown.ci)}${significant ? ' *' : ''}`,
         available: true,
-        differencePct: cmp.differencePct,
-        ratio: num(cmp.ratio),
-        ciLow: cmp.ci ? cmp.ci.low : null,
-        ciHigh: cmp.ci ? cmp.ci.high : null,
+        differencePct: diff,
+        ratio: shown.method === 'paired-log' ? 1 + diff / 100 : num(cmp.ratio),
+        ciLow: shown.ci ? shown.ci.low : null,
+        ciHigh: shown.ci ? shown.ci.high : null,
         unbounded,
         tooFewSamples,
         verdict: cmp.verdict ?? null,
         significant,
         pValue: num(cmp.pValue),
         mannWhitneyP: num(cmp.mannWhitneyP),
-        worse: cmp.differencePct === 0 ? false : m.higherIsBetter ? cmp.differencePct < 0 : cmp.differencePct > 0,
+        worse: diff === 0 ? false : m.higherIsBetter ? diff < 0 : diff > 0,
         withoutOutliers: without,
+        method: shown.ci ? shown.method : null,
+        paired,
         notes: diffNotes,
       };
     });
@@ -516,6 +564,41 @@ export function tableGrid(model: TableModel): string[][] {
     }
   }
   return grid;
+}
+
+/**
+ * The difference a report shows: the paired estimate and interval when the comparison's paired analysis is
+ * used (docs/statistics.md, "Paired analysis"), otherwise the comparison's own (Fieller's or log-delta).
+ */
+export function shownInterval(cmp: ComparisonRecord): { differencePct: number; ci: Interval | null; method: string; paired: boolean } {
+  const p = cmp.paired;
+  if (p && p.used === true && p.ci && typeof p.estimate === 'number' && Number.isFinite(p.estimate)) {
+    return { differencePct: p.estimate, ci: p.ci, method: p.method, paired: true };
+  }
+  return { differencePct: cmp.differencePct, ci: cmp.ci, method: cmp.method ?? 'fieller', paired: false };
+}
+
+function pairedView(p: ComparisonRecord['paired']): PairedView | null {
+  if (!p) return null;
+  return {
+    n: p.n,
+    method: p.method,
+    estimate: num(p.estimate),
+    ciLow: p.ci ? num(p.ci.low) : null,
+    ciHigh: p.ci ? num(p.ci.high) : null,
+    used: p.used === true,
+    reason: p.reason ?? null,
+  };
+}
+
+/** "…: paired over 20 adjacent pairs (narrower than Fieller's ±3.1 %)." */
+function pairedNote(cmp: ComparisonRecord, where: string): string {
+  const n = cmp.paired?.n ?? 0;
+  const name = cmp.method === 'log-delta' ? "the log-ratio interval's" : "Fieller's";
+  const than = cmp.ci
+    ? `narrower than ${name} ±${fmtNumber((cmp.ci.high - cmp.ci.low) / 2, 1)} %`
+    : "Fieller's interval is unbounded";
+  return `${where}: paired over ${n} adjacent pairs (${than}).`;
 }
 
 function num(v: unknown): number | null {

@@ -5,9 +5,12 @@
  * Per metric: its `resolution` (quantum) floors the sd, `positive` (default true) keeps intervals above −100 %.
  * A workload whose adaptive sampling stopped on precision (precision map true for any of its metrics) gets
  * intervals at stoppedConfidence(confidence), which restores the nominal coverage (docs/statistics.md).
+ * Interleaved runs also get the paired interval over adjacent pairs (./paired.ts), at the same level.
  */
 import { compare, stoppedConfidence, summarize, withoutOutliers } from '../stats/index.js';
+import { applyLevels } from './levels.js';
 import type { ComparisonRecord, MetricInfo, RunResults, Sample, SummaryRecord } from './model.js';
+import { withPaired } from './paired.js';
 
 export function valuesFor(samples: Sample[], target: string, workload: string, metric: string): number[] {
   const out: number[] = [];
@@ -20,7 +23,7 @@ export function valuesFor(samples: Sample[], target: string, workload: string, m
 }
 
 export function analyze(
-  results: Pick<RunResults, 'samples' | 'targets' | 'metrics' | 'baseline' | 'confidence' | 'scenario'>,
+  results: Pick<RunResults, 'samples' | 'targets' | 'metrics' | 'baseline' | 'confidence' | 'scenario'> & Partial<Pick<RunResults, 'blocks'>>,
   precision: Map<string, boolean> = new Map(),
 ): { summaries: SummaryRecord[]; comparisons: ComparisonRecord[] } {
   const summaries: SummaryRecord[] = [];
@@ -64,9 +67,11 @@ export function analyze(
       if (t.id === results.baseline) continue;
       const cand = byTarget.get(t.id) ?? [];
       const rec = compareRecord(base, cand, m, results.baseline, t.id, level, results.scenario.tolerancePct);
-      if (rec) comparisons.push({ ...rec, ...adjusted });
+      if (rec) comparisons.push({ ...withPaired(rec, results, m, level, results.scenario.tolerancePct), ...adjusted });
     }
   }
+  // Samples in ≥ 2 blocks (`repeat`): intervals from the block means (src/results/levels.ts).
+  applyLevels(results, summaries, comparisons, (m) => (stoppedOnPrecision.has(m.workload) ? stoppedConfidence(confidence) : confidence), compareRecord);
   return { summaries, comparisons };
 }
 

@@ -47,6 +47,7 @@ export interface TargetRecord {
   label: string;
   /** "local" or "ssh://user@host:port" — never credentials. */
   host: string;
+  /** The target kind (Target.recordKind): `host` is the direct kind (no container), the file's word since schemaVersion 1. */
   kind: 'host' | 'docker';
   /** Container settings as run (image, flags), when kind = docker. */
   container?: {
@@ -55,6 +56,17 @@ export interface TargetRecord {
     runArgs: string[];
   };
   fingerprint: Fingerprint;
+  /** CPU pinning as set (scenario targets.<id>.pin) and the affinity read back (Cpus_allowed_list) where each runs. */
+  pin?: PinRecord;
+}
+
+export interface PinRecord {
+  workload?: string;
+  client?: string;
+  /** Cpus_allowed_list of a command run the way the workload's commands run (under taskset, or in the container). */
+  workloadAffinity?: string;
+  /** Cpus_allowed_list of a command run the way the client runs. */
+  clientAffinity?: string;
 }
 
 
@@ -76,6 +88,45 @@ export interface SummaryRecord {
   precisionMet: boolean | null;
   /** Level plugged into the interval formula when not `confidence` (after an adaptive stop; docs/statistics.md). */
   intervalConfidence?: number;
+  /** With samples in ≥ 2 blocks (`repeat`): the two-level analysis; then mean and ci are the block-level ones. */
+  levels?: LevelsRecord;
+}
+
+/** Repetitions at two levels (docs/statistics.md, "Repetitions at two levels"). Variances in the metric's unit². */
+export interface LevelsRecord {
+  blocks: number;
+  perBlock: number[];
+  blockMeans: number[];
+  /** Pooled within-block variance S²_within. */
+  withinVariance: number | null;
+  /** Variance of the block means S²_between. */
+  betweenVariance: number | null;
+  /** Kalibera–Jones between-block component max(0, S²_between − S²_within/ñ). */
+  betweenComponent: number | null;
+  /** The interval one run would have reported from all samples pooled (single level), for comparison. */
+  singleLevel: { mean: number; ci: { low: number; high: number } | null; relativeHalfWidth: number | null };
+  /** Measured costs per target: setting one block up (prepare, warm-ups, cleanup) and one sample, seconds. */
+  costs?: { blockSec: number; sampleSec: number };
+  /** Kalibera–Jones optimal repetition counts for `targetHalfWidthPct` (null fields: no between-block variation). */
+  plan?: {
+    targetHalfWidthPct: number;
+    optimalPerBlock: number | null;
+    recommendedPerBlock: number | null;
+    recommendedBlocks: number | null;
+    estimatedSec: number | null;
+  };
+}
+
+/** One block of one workload (`repeat` ≥ 2): its set-up and cleanup time per target. */
+export interface BlockRecord {
+  workload: string;
+  block: number;
+  startedAt: string;
+  finishedAt?: string;
+  /** target id -> milliseconds to prepare the workload there (processes, containers, servers). */
+  prepareMs: Record<string, number>;
+  /** target id -> milliseconds of its cleanup. */
+  cleanupMs: Record<string, number>;
 }
 
 export interface ComparisonRecord {
@@ -101,6 +152,39 @@ export interface ComparisonRecord {
   intervalConfidence?: number;
   /** The same comparison with flagged outliers left out, when any were flagged. */
   withoutOutliers?: { differencePct: number; ci: { low: number; high: number } | null };
+  /** With ≥ 2 blocks a side: ratio, ci and verdict come from the block means; the single-level figures are kept here. */
+  levels?: {
+    blocks: { baseline: number; candidate: number };
+    singleLevel: { differencePct: number; ci: { low: number; high: number } | null; method?: 'fieller' | 'log-delta' };
+  };
+  /**
+   * Interleaved or randomized runs: the paired interval over adjacent baseline/candidate pairs (same round),
+   * beside `ci`. When `used`, reports show it instead of `ci` and `verdict` was decided on it.
+   */
+  paired?: PairedRecord;
+}
+
+/** The paired analysis of one comparison (docs/statistics.md, "Paired analysis"). */
+export interface PairedRecord {
+  /** Number of adjacent pairs. */
+  n: number;
+  /** 'paired-log': mean of ln(c_i/b_i); 'paired-fieller': ratio of means with the pairs' covariance. */
+  method: 'paired-log' | 'paired-fieller';
+  /** Percent: the geometric mean of the per-pair ratios − 1 (paired-log), or the ratio of the pairs' means − 1. */
+  estimate: number;
+  /** Percent interval of `estimate`, at the comparison's interval level; null with `ciNullReason`. */
+  ci: { low: number; high: number } | null;
+  ciNullReason?: string | null;
+  /** Lag-1 autocorrelation of the per-pair differences, in run order. */
+  lag1: number | null;
+  /** Correlation of the two sides over the pairs (logs for paired-log). */
+  correlation: number | null;
+  /** Pairs whose difference the outlier rules flag (kept in the interval). */
+  outliers: number;
+  /** The report shows this interval instead of `ci`. */
+  used: boolean;
+  /** Why it is not used: too-few-pairs | no-interval | no-shared-noise | autocorrelated | not-narrower; null when used. */
+  reason: string | null;
 }
 
 export interface RunResults {
@@ -128,6 +212,8 @@ export interface RunResults {
   notes: string[];
   /** What each target's machine was doing just before sampling (src/env/load.ts); absent in older files. */
   preflight?: PreflightRecord;
+  /** Blocks of a run with `repeat` ≥ 2 (set-up costs, finished blocks for resume); absent otherwise. */
+  blocks?: BlockRecord[];
 }
 
 /** Load found on one machine before sampling: benchsuite's own guests and servers, and anything busy. */
@@ -191,6 +277,9 @@ const targetRecordSchema = z.looseObject({
     .looseObject({ image: str(1000), imageId: str(1000).optional(), runArgs: z.array(str(1000)).max(1000) })
     .optional(),
   fingerprint: fingerprintSchema,
+  pin: z
+    .looseObject({ workload: str(200).optional(), client: str(200).optional(), workloadAffinity: str(200).optional(), clientAffinity: str(200).optional() })
+    .optional(),
 });
 
 const metricInfoSchema = z.looseObject({
@@ -217,6 +306,18 @@ export const sampleSchema = z.looseObject({
   values: z.record(z.string(), numOrNull),
   details: z.record(z.string(), z.unknown()).optional(),
   attempts: z.number().int().optional(),
+  noise: z
+    .looseObject({
+      stealPct: num,
+      iowaitPct: num,
+      otherBusyPct: num,
+      ownBusyPct: num.optional(),
+      cpus: num,
+      flagged: z.boolean().optional(),
+      reasons: z.array(str(1000)).max(20).optional(),
+    })
+    .optional(),
+  block: z.number().int().min(0).optional(),
 });
 
 const summarySchema = z.looseObject({
@@ -235,6 +336,27 @@ const summarySchema = z.looseObject({
   failed: num,
   precisionMet: z.boolean().nullable(),
   intervalConfidence: num.optional(),
+  levels: z
+    .looseObject({
+      blocks: z.number().int().min(0),
+      perBlock: z.array(num).max(10_000),
+      blockMeans: z.array(numOrNull).max(10_000),
+      withinVariance: numOrNull,
+      betweenVariance: numOrNull,
+      betweenComponent: numOrNull,
+      singleLevel: z.looseObject({ mean: numOrNull, ci: interval, relativeHalfWidth: numOrNull }),
+      costs: z.looseObject({ blockSec: num, sampleSec: num }).optional(),
+      plan: z
+        .looseObject({
+          targetHalfWidthPct: num,
+          optimalPerBlock: numOrNull,
+          recommendedPerBlock: numOrNull,
+          recommendedBlocks: numOrNull,
+          estimatedSec: numOrNull,
+        })
+        .optional(),
+    })
+    .optional(),
 });
 
 const comparisonSchema = z.looseObject({
@@ -253,6 +375,26 @@ const comparisonSchema = z.looseObject({
   withoutOutliers: z.looseObject({ differencePct: numOrNull, ci: interval }).optional(),
   method: z.enum(['fieller', 'log-delta']).optional(),
   intervalConfidence: num.optional(),
+  levels: z
+    .looseObject({
+      blocks: z.looseObject({ baseline: num, candidate: num }),
+      singleLevel: z.looseObject({ differencePct: numOrNull, ci: interval, method: z.enum(['fieller', 'log-delta']).optional() }),
+    })
+    .optional(),
+  paired: z
+    .looseObject({
+      n: num,
+      method: str(40),
+      estimate: numOrNull,
+      ci: interval,
+      ciNullReason: str(200).nullable().optional(),
+      lag1: numOrNull.optional(),
+      correlation: numOrNull.optional(),
+      outliers: num.optional(),
+      used: z.boolean(),
+      reason: str(200).nullable().optional(),
+    })
+    .optional(),
 });
 
 /** The scenario as stored in a results file, as far as writers read it (it was validated when it ran). */
@@ -272,6 +414,7 @@ const storedScenarioSchema = z.looseObject({
   timeoutSec: num.optional(),
   scratchRoot: str(1000).optional(),
   tolerancePct: num.optional(),
+  repeat: num.optional(),
 });
 
 export const runResultsSchema = z.looseObject({
@@ -294,4 +437,16 @@ export const runResultsSchema = z.looseObject({
   summaries: z.array(summarySchema),
   comparisons: z.array(comparisonSchema),
   notes: z.array(str(100_000)).optional(),
+  blocks: z
+    .array(
+      z.looseObject({
+        workload: str(100),
+        block: z.number().int().min(0),
+        startedAt: str(100),
+        finishedAt: str(100).optional(),
+        prepareMs: z.record(z.string(), num),
+        cleanupMs: z.record(z.string(), num),
+      }),
+    )
+    .optional(),
 });

@@ -1,13 +1,14 @@
 /**
  * A run as a pipeline of named steps over injected targets and workloads:
  *   plan → prepare targets → for each workload: prepare it, sample (the Sampler) → analyse → store.
- * Whatever happens, environments are closed, scratch directories removed and the results written.
+ * Whatever happens, exec contexts are closed, scratch directories removed and the results written.
  */
 import type { MetricInfo, RunResults, TargetRecord } from '../results/model.js';
 import { ResultsStore } from '../results/store.js';
 import type { Scenario } from '../scenario/schema.js';
 import type { Machine, Target } from '../exec/types.js';
 import type { PreparedWorkload, Workload } from '../workloads/types.js';
+import { BlockLedger, blockPlan, inBlock, repeatOf, type BlockScope } from './blocks.js';
 import { seededRandom } from './order.js';
 import { initialResults, planOf, plannedPerTarget, type SamplingPlan } from './plan.js';
 import { TargetBook } from './prepare.js';
@@ -15,6 +16,7 @@ import type { Progress } from './progress.js';
 import { Sampler, type SamplerConfig, type SampleSink, type SamplingOutcome } from './sampler.js';
 import { removeScratch } from './scratch.js';
 import { RunSession } from './session.js';
+import { counterReader } from './noise.js';
 import { DEFAULT_POLICY, SampleTaker, type SamplingPolicy } from './take.js';
 
 /** Where the workloads run: the targets, the machines they live on (closed at the end), extra fingerprint facts. */
@@ -58,11 +60,11 @@ interface Run {
 /** Step 1: the plan, the results skeleton and the session around it. */
 function planRun(o: PipelineInput): Run {
   const { scenario, targets: { targets }, workloads } = o;
-  const plan = planOf(scenario);
+  const plan = blockPlan(planOf(scenario), repeatOf(scenario));
   const metrics: MetricInfo[] = workloads.flatMap((w) => w.metrics());
   const results = initialResults({ ...o, metrics }, o.resume);
   o.annotate?.(results);
-  const planned = workloads.length * targets.length * (scenario.warmup + plannedPerTarget(plan));
+  const planned = workloads.length * targets.length * repeatOf(scenario) * (scenario.warmup + plannedPerTarget(plan));
   const session = new RunSession(results, new ResultsStore(o.resultsDir, o.runId), o.progress, o.signal, planned);
   const previous = new Map<string, TargetRecord>((o.resume?.targets ?? []).map((t) => [t.id, t]));
   const book = new TargetBook(session, scenario, targets, o.targets.extraFingerprint ?? new Map(), previous, o.resume !== undefined);
@@ -88,8 +90,10 @@ export async function runPipeline(o: PipelineInput): Promise<RunResults> {
   return run.session.results;
 }
 
-/** Steps 3 and 4 for one workload: prepare it on every target, sample, store; its environments are closed after. */
+/** Steps 3 and 4 for one workload: prepare it on every target, sample, store; its exec contexts are closed after. */
 async function runWorkload(run: Run, w: Workload, laterWorkloads: number): Promise<void> {
+  const repeat = repeatOf(run.scenario);
+  if (repeat > 1) return runBlocks(run, w, laterWorkloads, repeat);
   const prepared = new Map<string, PreparedWorkload>();
   try {
     await run.book.prepareWorkload(w, run.targets, prepared);
@@ -102,17 +106,55 @@ async function runWorkload(run: Run, w: Workload, laterWorkloads: number): Promi
   }
 }
 
+/**
+ * Steps 3 and 4 with `repeat` K ≥ 2 (src/runner/blocks.ts): K blocks, each prepared afresh on every target,
+ * warmed up, sampled and cleaned up; a finished block of a resumed run is skipped.
+ */
+async function runBlocks(run: Run, w: Workload, laterWorkloads: number, repeat: number): Promise<void> {
+  const ledger = new BlockLedger(run.session, w.id, repeat);
+  const perBlock = plannedPerTarget(run.plan);
+  for (let b = 0; b < repeat; b++) {
+    if (run.session.aborted) return;
+    if (ledger.finished(b)) continue;
+    const rec = ledger.start(b);
+    const prepared = new Map<string, PreparedWorkload>();
+    let done = false;
+    try {
+      for (const t of run.targets) {
+        const t0 = performance.now();
+        await run.book.prepareWorkload(w, [t], prepared);
+        if (prepared.has(t.id)) rec.prepareMs[t.id] = performance.now() - t0;
+      }
+      if (run.session.aborted) return;
+      const later = laterWorkloads + (repeat - b - 1) / repeat;
+      await sample(run, w, prepared, later, { block: b, roundOffset: b * perBlock });
+      done = !run.session.aborted;
+    } finally {
+      for (const [id, p] of prepared) {
+        const t0 = performance.now();
+        await p.cleanup().catch(() => undefined);
+        rec.cleanupMs[id] = performance.now() - t0;
+      }
+      ledger.finish(rec, done);
+      run.session.analyseAndSave();
+    }
+  }
+}
+
 /** Step 4: the Sampler over the prepared targets, with a sink that takes, retries and records samples. */
-function sample(run: Run, w: Workload, prepared: Map<string, PreparedWorkload>, laterWorkloads: number): Promise<SamplingOutcome | undefined> {
+function sample(run: Run, w: Workload, prepared: Map<string, PreparedWorkload>, laterWorkloads: number, scope?: BlockScope): Promise<SamplingOutcome | undefined> {
   const { session, scenario, targets } = run;
   const primary = primaryMetric(w);
   const active = targets.filter((t) => prepared.has(t.id));
-  const byId = new Map(active.map((t) => [t.id, { id: t.id, label: t.label, prepared: prepared.get(t.id) as PreparedWorkload }]));
+  const byId = new Map(active.map((t) => {
+    const p = prepared.get(t.id) as PreparedWorkload;
+    return [t.id, { id: t.id, label: t.label, prepared: p, counters: counterReader(t, p, session.signal) }];
+  }));
   const taker = new SampleTaker(session, w.id, primary, byId, scenario.timeoutSec * 1000, run.policy);
-  const perWorkload = targets.length * (scenario.warmup + plannedPerTarget(run.plan));
+  const perWorkload = targets.length * repeatOf(scenario) * (scenario.warmup + plannedPerTarget(run.plan));
   const sink: SampleSink = {
-    take: (t, round, warmup) => taker.take(t, round, warmup),
-    existing: (t, warmup) => session.existing(w.id, t, warmup),
+    take: (t, round, warmup) => taker.take(t, scope && !warmup ? round + scope.roundOffset : round, warmup),
+    existing: (t, warmup) => (scope ? inBlock(session.results.samples, w.id, t, warmup, scope.block).length : session.existing(w.id, t, warmup)),
     values: (t) => session.values(w.id, t, primary.metric),
     skipped: (t) => taker.skipped(t),
     aborted: () => session.aborted,

@@ -1,5 +1,5 @@
 /**
- * Steps 2 and 3 of a run: prepare the targets (once), then per workload open its environment on each
+ * Steps 2 and 3 of a run: prepare the targets (once), then per workload open its exec context on each
  * target (scratch directory, server or container) and fingerprint each target on first use. A target or
  * workload that cannot be prepared is recorded as a failed sample and left out; the run goes on.
  */
@@ -10,6 +10,7 @@ import { InputError } from '../scenario/errors.js';
 import type { Machine, Target } from '../exec/types.js';
 import type { PreparedWorkload, Workload } from '../workloads/types.js';
 import { createScratch } from './scratch.js';
+import { readBackPin } from './pinning.js';
 import type { RunSession } from './session.js';
 
 /** Environment facts that must not change between an interrupted run and its resumption. */
@@ -51,7 +52,7 @@ export class TargetBook {
         id: t.id,
         label: t.label,
         host: scenario.targets[t.id]?.host ?? 'local',
-        kind: t.kind,
+        kind: t.recordKind,
         fingerprint: { ...(previous.get(t.id)?.fingerprint as Fingerprint), ...extraFingerprint.get(t.id) } as Fingerprint,
       });
     }
@@ -75,7 +76,7 @@ export class TargetBook {
     }
   }
 
-  /** Step 3: the workload's environment on each target; targets that could not be prepared are absent from the map. */
+  /** Step 3: the workload's exec context on each target; targets that could not be prepared are absent from the map. */
   async prepareWorkload(w: Workload, targets: readonly Target[], prepared: Map<string, PreparedWorkload>): Promise<void> {
     const { session } = this;
     for (const t of targets) {
@@ -87,7 +88,8 @@ export class TargetBook {
       }
       try {
         const scratchDir = await this.scratchFor(t);
-        const p = await w.prepare({ runId: session.results.runId, target: t, scratchDir, signal: session.signal, log: (l) => session.log(l) });
+        const client = (argv: string[]): string[] => [...(t.clientPrefix?.() ?? []), ...argv];
+        const p = await w.prepare({ runId: session.results.runId, target: t, scratchDir, signal: session.signal, log: (l) => session.log(l), client });
         prepared.set(t.id, p);
         await this.fingerprint(t, p);
       } catch (e) {
@@ -112,7 +114,7 @@ export class TargetBook {
   /** Fingerprint a target on first use; on resume, refuse an environment that changed. */
   private async fingerprint(t: Target, p: PreparedWorkload): Promise<void> {
     if (this.fingerprinted.has(t.id)) return;
-    const fp = await collectFingerprint({ target: t, env: p.env, scratchDir: p.env.scratchDir, containerSpec: this.scenario.targets[t.id]?.container, signal: this.session.signal });
+    const fp = await collectFingerprint({ target: t, execCtx: p.execCtx, scratchDir: p.execCtx.scratchDir, containerSpec: this.scenario.targets[t.id]?.container, signal: this.session.signal });
     const fresh = { ...fp, ...this.extraFingerprint.get(t.id) } as Fingerprint;
     const before = this.previous.get(t.id)?.fingerprint;
     if (before && this.resuming) {
@@ -121,7 +123,9 @@ export class TargetBook {
         throw new InputError(`cannot resume ${this.session.results.runId}: the environment of target ${t.id} changed (${changes.join('; ')}); start a new run instead`);
       }
     }
-    (this.records.get(t.id) as TargetRecord).fingerprint = fresh;
+    const rec = this.records.get(t.id) as TargetRecord;
+    rec.fingerprint = fresh;
+    if (t.pin) rec.pin = await readBackPin(t, p.execCtx);
     this.fingerprinted.add(t.id);
     this.session.save();
   }

@@ -14,6 +14,7 @@ import { seedFor } from './plan.js';
 import { createProgress, type Progress } from './progress.js';
 import { newRunId } from './run-id.js';
 import type { SamplingPolicy } from './take.js';
+import { checkPins } from './pinning.js';
 import { defaultSurvey, preflight, releaseGuest, type Survey } from './preflight.js';
 
 export { planOf } from './plan.js';
@@ -60,6 +61,7 @@ export async function runScenario(o: RunOptions): Promise<RunResults> {
     const targets = o.targets ?? (await createTargets(scenario, runId, { log, signal }));
     let checked;
     try {
+      await checkPins(targets.targets, signal);
       checked = o.survey === false ? undefined : await preflight(scenario, targets, { survey: o.survey ?? defaultSurvey, log, signal, keepVm: o.keepVm });
     } catch (e) {
       for (const m of targets.machines) await m.close().catch(() => undefined);

@@ -31,6 +31,8 @@ export class RunSession {
   /** workload/metric -> precision goal met (adaptive plans only). */
   readonly precision = new Map<string, boolean>();
   readonly tracker: ProgressTracker;
+  /** The block being sampled (`repeat` ≥ 2); recorded in each sample when not 0. */
+  block = 0;
   private seq: number;
 
   constructor(
@@ -65,7 +67,7 @@ export class RunSession {
 
   /** Append a finished sample (log file first, then the results object). */
   record(sample: Omit<Sample, 'seq'>): Sample {
-    const s = { ...sample, seq: this.seq++ } as Sample;
+    const s = { ...sample, ...(this.block > 0 ? { block: this.block } : {}), seq: this.seq++ } as Sample;
     this.store.appendSample(s);
     this.results.samples.push(s);
     this.tracker.done++;

@@ -6,6 +6,7 @@ import type { MetricInfo, Sample } from '../results/model.js';
 import { ConnectionError } from '../exec/types.js';
 import { SampleError, type PreparedWorkload } from '../workloads/types.js';
 import type { RunSession } from './session.js';
+import { noiseSince, type CounterReader } from './noise.js';
 
 export interface SamplingPolicy {
   /** Attempts per sample when the connection is lost (ConnectionError). */
@@ -31,6 +32,8 @@ export interface TakerTarget {
   id: string;
   label: string;
   prepared: PreparedWorkload;
+  /** Reads the machine's CPU counters around each sample (noise per sample, src/runner/noise.ts). */
+  counters?: CounterReader;
 }
 
 export class SampleTaker {
@@ -77,9 +80,12 @@ export class SampleTaker {
     const base = { target: t.id, workload: this.workload, round, warmup, startedAt: new Date().toISOString() };
     const t0 = performance.now();
     for (let attempts = 1; ; attempts++) {
+      const before = await t.counters?.();
       try {
         const out = await t.prepared.runSample({ seq: session.nextSeq(), timeoutMs: this.timeoutMs, signal: session.signal });
-        return { ...base, ok: true, durationMs: performance.now() - t0, values: out.values, details: out.details, attempts };
+        const durationMs = performance.now() - t0;
+        const noise = await noiseSince(t.counters, before);
+        return { ...base, ok: true, durationMs, values: out.values, details: out.details, attempts, ...(noise ? { noise } : {}) };
       } catch (e) {
         if (session.aborted) return undefined;
         if (e instanceof ConnectionError && attempts < this.policy.maxAttempts) {
@@ -88,7 +94,9 @@ export class SampleTaker {
           continue;
         }
         const details = e instanceof SampleError ? e.details : undefined;
-        return { ...base, ok: false, error: (e as Error).message, durationMs: performance.now() - t0, values: {}, details, attempts };
+        const durationMs = performance.now() - t0;
+        const noise = await noiseSince(t.counters, before);
+        return { ...base, ok: false, error: (e as Error).message, durationMs, values: {}, details, attempts, ...(noise ? { noise } : {}) };
       }
     }
   }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { absolutePath, homeOrAbsolutePath, label, prose, safeId } from './fields.js';
 import { runArgProblem } from './run-args.js';
 import { quoteValue } from '../util/quote.js';
+import { CPU_LIST_MESSAGE, CPU_LIST_PATTERN } from '../util/cpu-list.js';
 import { WORKLOAD_KINDS } from '../workloads/registry.js';
 
 /** The image benchsuite builds locally when a scenario does not name one (no registry needed). */
@@ -57,6 +58,22 @@ export const containerSchema = z
   })
   .strict();
 
+/** A CPU list; a bare number (YAML `workload: 1`, `--set …pin.workload=1`) is that CPU. */
+const cpuList = z.preprocess(
+  (v) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? String(v) : v),
+  z.string().max(200, 'at most 200 characters').regex(CPU_LIST_PATTERN, CPU_LIST_MESSAGE),
+);
+
+/** CPU pinning of a target (docs/scenarios.md, "Pinning"): the workload and its server on some CPUs, the client on others. */
+export const pinSchema = z
+  .object({
+    /** Where the workload and its server run: taskset -c on a machine, --cpuset-cpus for a container. */
+    workload: cpuList.optional(),
+    /** Where a workload's load generator (its client) runs on the machine: taskset -c. */
+    client: cpuList.optional(),
+  })
+  .strict();
+
 export const targetSchema = z
   .object({
     label: label(60),
@@ -76,6 +93,7 @@ export const targetSchema = z
     /** known_hosts file for ssh:// hosts (default: the user's own). */
     knownHostsFile: absolutePath(200).optional(),
     container: containerSchema.optional(),
+    pin: pinSchema.optional(),
   })
   .strict();
 
@@ -103,6 +121,12 @@ export const scenarioSchema = z
     /** A fixed count, or adaptive: keep sampling until precise enough. */
     samples: z.union([z.number().int('a whole number').min(2).max(10_000), adaptiveSamplesSchema]).default(10),
     warmup: z.number().int('a whole number').min(0).max(100).default(1),
+    /**
+     * Independent blocks per workload (`--repeat`): each prepares the workload afresh (processes, containers,
+     * servers), warms up and takes a fixed count of samples; intervals then come from the block means
+     * (docs/statistics.md, "Repetitions at two levels"). Omitted: 1, one block as before.
+     */
+    repeat: z.number().int('a whole number').min(1).max(20).optional(),
     order: z.enum(['interleaved', 'randomized', 'sequential']).default('interleaved'),
     seed: z.number().int().min(0).max(2 ** 32 - 1).optional(),
     confidence: z.number().min(0.5).max(0.999).default(0.95),
@@ -121,4 +145,5 @@ export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioInput = z.input<typeof scenarioSchema>;
 export type TargetSpec = z.output<typeof targetSchema>;
 export type ContainerSpec = z.output<typeof containerSchema>;
+export type PinSpec = z.output<typeof pinSchema>;
 export type WorkloadSpec = z.output<typeof workloadSchema>;

@@ -3,6 +3,7 @@ import { posix } from 'node:path';
 import { parseSshUrl } from '../exec/ssh-url.js';
 import { didYouMean } from './errors.js';
 import { absolutePathProblem } from './fields.js';
+import { parseCpuList } from '../util/cpu-list.js';
 import { kindChoices, kindOf } from '../workloads/index.js';
 import { SCRATCH_ROOT_MAX, type Scenario } from './schema.js';
 
@@ -55,6 +56,7 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
       if (!t.identityFile.startsWith('/') && !t.identityFile.startsWith('~/')) issues.push({ path: ['targets', id, 'identityFile'], message: 'must be an absolute path (or ~/…) to a private key file' });
       if (/[\0\n\r]/.test(t.identityFile)) issues.push({ path: ['targets', id, 'identityFile'], message: 'must not contain newlines or NUL bytes' });
     }
+    issues.push(...pinIssues(id, t.pin));
     if (t.knownHostsFile !== undefined && (!t.knownHostsFile.startsWith('/') || /[\0\n\r]/.test(t.knownHostsFile))) {
       issues.push({ path: ['targets', id, 'knownHostsFile'], message: 'must be an absolute path without newlines' });
     }
@@ -66,6 +68,25 @@ export function crossFieldIssues(s: Scenario): FieldIssue[] {
   if (scratch) issues.push({ path: ['scratchRoot'], message: scratch });
   if (typeof s.samples === 'object' && s.samples.min > s.samples.max) {
     issues.push({ path: ['samples', 'min'], message: `min (${s.samples.min}) is more than max (${s.samples.max})` });
+  }
+  return issues;
+}
+
+/** Pin lists must parse (ranges forwards), and the client must not share CPUs with the workload it measures. */
+function pinIssues(id: string, pin: Scenario['targets'][string]['pin']): FieldIssue[] {
+  if (!pin) return [];
+  const issues: FieldIssue[] = [];
+  const cpus: Partial<Record<'workload' | 'client', number[]>> = {};
+  for (const field of ['workload', 'client'] as const) {
+    const v = pin[field];
+    if (v === undefined) continue;
+    const parsed = parseCpuList(v);
+    if (typeof parsed === 'string') issues.push({ path: ['targets', id, 'pin', field], message: parsed });
+    else cpus[field] = parsed;
+  }
+  const shared = (cpus.client ?? []).filter((c) => cpus.workload?.includes(c));
+  if (shared.length > 0) {
+    issues.push({ path: ['targets', id, 'pin', 'client'], message: `shares CPU ${shared.join(', ')} with pin.workload; pin the client on other CPUs than the workload it measures` });
   }
   return issues;
 }

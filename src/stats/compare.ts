@@ -8,7 +8,7 @@ import { assertSample, mean as meanOf, sampleStddev, scaled, scaleOf } from './d
 import { mannWhitney, type MannWhitneyMethod } from './mann-whitney.js';
 import { studentTQuantile, studentTTwoSidedP } from './student-t.js';
 import { DEFAULT_CONFIDENCE } from './summarize.js';
-import { assertConfidence, type Interval } from './types.js';
+import { assertConfidence, assertResolution, type Interval } from './types.js';
 
 /**
  * Sufficient statistics of one group. `variance` is the sample variance s² (n − 1 denominator), raised to the
@@ -342,9 +342,7 @@ export function compare(
     throw new RangeError(`tolerancePct must be a finite number, got ${tolerancePct}`);
   }
   const resolution = options.resolution;
-  if (resolution !== undefined && !(resolution >= 0 && Number.isFinite(resolution))) {
-    throw new RangeError(`resolution must be a finite number ≥ 0, got ${resolution}`);
-  }
+  assertResolution(resolution);
   const positive = options.positive ?? true;
 
   // Each group divided by its own power of two for the ratio interval (Fieller's and the log-ratio interval

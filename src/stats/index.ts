@@ -52,3 +52,17 @@ export { normalCdf, normalSf, normalQuantile } from './special.js';
 export { createRng } from './random.js';
 export type { Rng } from './random.js';
 export { mean, median, sampleStddev, sampleVariance, quantileSorted } from './descriptive.js';
+export { twoLevelSummary, levelPlan } from './levels.js';
+export type { TwoLevelSummary, TwoLevelOptions, RepetitionCosts, LevelPlan } from './levels.js';
+export {
+  pairedInterval,
+  choosePaired,
+  describePairedReason,
+  lag1Autocorrelation,
+  lag1Bound,
+  pearson,
+  correlationPValue,
+  PAIRED_MIN_PAIRS,
+  PAIRED_CHECK_ALPHA,
+} from './paired.js';
+export type { PairedChoice, PairedInterval, PairedMethod, PairedOptions, PairedReason } from './paired.js';

@@ -3,7 +3,7 @@
 import { assertSample, mean as meanOf, median as medianOf, sampleStddev } from './descriptive.js';
 import { detectOutliers, type Outlier } from './outliers.js';
 import { studentTQuantile } from './student-t.js';
-import { assertConfidence, type Interval } from './types.js';
+import { assertConfidence, assertResolution, type Interval } from './types.js';
 
 export const DEFAULT_CONFIDENCE = 0.95;
 
@@ -52,9 +52,7 @@ export function summarize(values: readonly number[], options: SummarizeOptions =
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
   assertConfidence(confidence);
   const resolution = options.resolution;
-  if (resolution !== undefined && !(resolution >= 0 && Number.isFinite(resolution))) {
-    throw new RangeError(`resolution must be a finite number ≥ 0, got ${resolution}`);
-  }
+  assertResolution(resolution);
   const n = values.length;
   const mean = meanOf(values);
   const stddev = sampleStddev(values, mean);

@@ -3,12 +3,14 @@
  * workload, `docker exec` per sample, so container start-up never lands inside a sample.
  * Every container carries the run's label, so `benchsuite clean` can find what a killed run left.
  */
-import type { ContainerSpec } from '../scenario/schema.js';
+import type { ContainerSpec, PinSpec } from '../scenario/schema.js';
+import { clientPrefix } from './pin.js';
 import { DEFAULT_IMAGE } from '../scenario/schema.js';
 import { dockerContainerProbe, type FingerprintPlan, type FingerprintSubject } from '../env/fingerprint.js';
 import { ensureWorkloadImage } from '../image/workload-image.js';
+import { procStatFields } from '../util/proc.js';
 import { ExecSession, withContainerTimeout } from '../exec/exec-session.js';
-import { formatExecFailure, type Environment, type EnvironmentSpec, type ExecOptions, type ExecResult, type Machine, type Target } from '../exec/types.js';
+import { formatExecFailure, type ExecContext, type ExecContextSpec, type ExecOptions, type ExecResult, type Machine, type Target } from '../exec/types.js';
 
 export const RUN_LABEL = 'benchsuite.run';
 /** Where an overlay-storage container keeps its scratch files (inside its writable layer). */
@@ -43,6 +45,7 @@ export function dockerRunFlags(spec: ContainerSpec): string[] {
 
 export class DockerTarget implements Target, FingerprintSubject {
   readonly kind = 'docker' as const;
+  readonly recordKind = 'docker' as const;
   private imageId: string | undefined;
 
   constructor(
@@ -52,7 +55,17 @@ export class DockerTarget implements Target, FingerprintSubject {
     readonly spec: ContainerSpec,
     private readonly runId: string,
     private readonly log: (s: string) => void = () => undefined,
+    readonly pin?: PinSpec,
   ) {}
+
+  clientPrefix(): string[] {
+    return clientPrefix(this.pin);
+  }
+
+  /** `docker run` flags of this target: the container settings, and the workload's CPUs when pinned. */
+  private runFlags(): string[] {
+    return [...dockerRunFlags(this.spec), ...(this.pin?.workload ? [`--cpuset-cpus=${this.pin.workload}`] : [])];
+  }
 
   async prepare(signal?: AbortSignal): Promise<void> {
     const v = await this.machine.exec(['docker', 'version', '--format', '{{.Server.Version}}'], { timeoutMs: 30_000, signal });
@@ -90,24 +103,37 @@ export class DockerTarget implements Target, FingerprintSubject {
   }
 
   describeContainer(): { image: string; imageId?: string; runArgs: string[] } {
-    return { image: this.spec.image, imageId: this.imageId, runArgs: dockerRunFlags(this.spec) };
+    return { image: this.spec.image, imageId: this.imageId, runArgs: this.runFlags() };
   }
 
-  async open(env: EnvironmentSpec, signal?: AbortSignal): Promise<Environment> {
-    const name = `bs-${this.runId}-${this.id}-${env.workload}`.slice(0, 120);
-    const scratchDir = this.spec.storage === 'volume' ? env.scratchDir : OVERLAY_SCRATCH;
+  /**
+   * The container's runtime shim on the machine (the parent of its main process, and of every `docker exec`): the
+   * root of the container's own CPU for the noise reading. Empty when the engine's pids are not visible there.
+   */
+  private async shimPid(containerId: string): Promise<number[]> {
+    const p = await this.machine.exec(['docker', 'inspect', '--format', '{{.State.Pid}}', containerId], { timeoutMs: 30_000 });
+    const pid = p.stdout.trim();
+    if (p.exitCode !== 0 || !/^[1-9][0-9]*$/.test(pid)) return [];
+    const stat = await this.machine.exec(['cat', `/proc/${pid}/stat`], { timeoutMs: 30_000 });
+    const ppid = Number(procStatFields(stat.stdout)[1]);
+    return stat.exitCode === 0 && Number.isInteger(ppid) && ppid > 1 ? [ppid] : [Number(pid)];
+  }
+
+  async open(spec: ExecContextSpec, signal?: AbortSignal): Promise<ExecContext> {
+    const name = `bs-${this.runId}-${this.id}-${spec.workload}`.slice(0, 120);
+    const scratchDir = this.spec.storage === 'volume' ? spec.scratchDir : OVERLAY_SCRATCH;
     const argv = [
       'docker', 'run', '-d',
       '--name', name,
       '--label', `${RUN_LABEL}=${this.runId}`,
       '--label', `benchsuite.target=${this.id}`,
-      '--label', `benchsuite.workload=${env.workload}`,
-      ...dockerRunFlags(this.spec),
+      '--label', `benchsuite.workload=${spec.workload}`,
+      ...this.runFlags(),
     ];
-    for (const m of env.mounts) argv.push('-v', `${m.path}:${m.path}:${m.readOnly ? 'ro' : 'rw'}`);
-    if (this.spec.storage === 'volume') argv.push('-v', `${env.scratchDir}:${env.scratchDir}:rw`);
-    if (this.spec.network === 'bridge') for (const p of env.ports ?? []) argv.push('-p', `127.0.0.1:${p}:${p}`);
-    argv.push(this.spec.image, ...(env.mainProcess ?? ['sleep', 'infinity']));
+    for (const m of spec.mounts) argv.push('-v', `${m.path}:${m.path}:${m.readOnly ? 'ro' : 'rw'}`);
+    if (this.spec.storage === 'volume') argv.push('-v', `${spec.scratchDir}:${spec.scratchDir}:rw`);
+    if (this.spec.network === 'bridge') for (const p of spec.ports ?? []) argv.push('-p', `127.0.0.1:${p}:${p}`);
+    argv.push(this.spec.image, ...(spec.mainProcess ?? ['sleep', 'infinity']));
     const r = await this.machine.exec(argv, { timeoutMs: 120_000, signal });
     if (r.exitCode !== 0) throw new Error(`target ${this.id}: could not start the container: ${formatExecFailure(r)}`);
     const containerId = r.stdout.trim();
@@ -116,6 +142,7 @@ export class DockerTarget implements Target, FingerprintSubject {
       const mk = await machine.exec(['docker', 'exec', containerId, 'mkdir', '-p', OVERLAY_SCRATCH], { timeoutMs: 30_000 });
       if (mk.exitCode !== 0) throw new Error(`target ${this.id}: ${formatExecFailure(mk)}`);
     }
+    const ownPids = await this.shimPid(containerId);
     let closed = false;
     // Samples go through one shell kept open in the container (no docker CLI start per sample; over SSH, no ssh
     // client start either: the `docker exec` session runs on the remote side, reached through the master connection).
@@ -124,6 +151,7 @@ export class DockerTarget implements Target, FingerprintSubject {
     return {
       scratchDir,
       containerId,
+      ownPids,
       exec: async (cmd: string[], options: ExecOptions = {}): Promise<ExecResult> => {
         if (session?.usable && options.input === undefined) return session.exec(cmd, options);
         const inner = withContainerTimeout(cmd, options.timeoutMs);
@@ -148,6 +176,6 @@ export class DockerTarget implements Target, FingerprintSubject {
         session?.close();
         await machine.exec(['docker', 'rm', '-f', '-v', containerId], { timeoutMs: 60_000 });
       },
-    } as Environment;
+    } as ExecContext;
   }
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { ensureWorkloadImage } from '../image/workload-image.js';
 import { SshMachine } from '../exec/ssh.js';
 import { ConnectionError } from '../exec/types.js';
-import { buildImage, imageReady, readManifest, removeBuildDir, type ImageManifest } from './image.js';
+import { buildDisk, diskReady, readManifest, removeBuildDir, type DiskManifest } from './disk.js';
 import { findQemuUsing, killPid, pidAlive, readCmdline, cmdlineUsesDisk, sleep, stepLogger, terminate, throwIfAborted, waitForExit } from './proc.js';
 import { bootFirstWorking, freeLocalPort, kvmDevice, planAccelerators, qemuArgv, qemuVersion, qmpExecute, startQemu, type BootOutcome } from './qemu.js';
 import { DEFAULT_SETTINGS, runtimeSettingsDiffer, validateSettings, vmPaths, type Accelerator, type VmPaths, type VmSettings } from './settings.js';
@@ -34,7 +34,7 @@ export interface VmConnection {
 }
 
 export interface VmOptions {
-  /** Cache directory (image, state, lock); default: see defaultCacheDir(). */
+  /** Cache directory (guest disk, state, lock); default: see defaultCacheDir(). */
   cacheDir?: string;
   log?: (line: string) => void;
   signal?: AbortSignal;
@@ -163,7 +163,7 @@ async function rotateSerialLog(paths: VmPaths, suffix: string): Promise<void> {
 }
 
 /**
- * Make sure the guest runs and answers: build the image on first use, boot it if down (KVM when it
+ * Make sure the guest runs and answers: build the guest disk on first use, boot it if down (KVM when it
  * really works here, else TCG), wait for SSH and for dockerd, preload the workload image.
  */
 export async function ensureVm(opts: EnsureVmOptions = {}): Promise<VmConnection> {
@@ -207,17 +207,17 @@ export async function ensureVm(opts: EnsureVmOptions = {}): Promise<VmConnection
     }
     await killOrphans(paths, step);
 
-    // The image: cached, or built now.
-    let manifest: ImageManifest | undefined = await imageReady(paths);
+    // The guest disk: cached, or built now.
+    let manifest: DiskManifest | undefined = await diskReady(paths);
     if (manifest) {
-      step(`using the cached guest image ${paths.disk} (built ${manifest.builtAt})`);
+      step(`using the cached guest disk ${paths.disk} (built ${manifest.builtAt})`);
       if (opts.settings?.diskSizeGiB !== undefined && opts.settings.diskSizeGiB !== manifest.diskSizeGiB) {
-        step(`note: the cached disk is ${manifest.diskSizeGiB} GiB; a new disk size applies only to a new image (benchsuite vm destroy, then vm up)`);
+        step(`note: the cached disk is ${manifest.diskSizeGiB} GiB; a new disk size applies only to a new disk (benchsuite vm destroy, then vm up)`);
       }
     } else {
       const old = await readManifest(paths);
-      if (old) step('the cached guest image was built by an older recipe; rebuilding it');
-      manifest = await buildImage(paths, { diskSizeGiB: settings.diskSizeGiB, signal, log });
+      if (old) step('the cached guest disk was built by an older recipe; rebuilding it');
+      manifest = await buildDisk(paths, { diskSizeGiB: settings.diskSizeGiB, signal, log });
     }
     throwIfAborted(signal);
 
@@ -338,16 +338,16 @@ export interface VmStatus {
 export async function vmStatus(opts: VmOptions = {}): Promise<VmStatus> {
   const paths = vmPaths(opts.cacheDir);
   const { state, problem } = await readState(paths.state);
-  const manifest = await imageReady(paths);
-  const image = manifest
-    ? `image ${paths.disk} (Debian ${manifest.suite}, kernel ${manifest.guestKernel}, ${manifest.diskSizeGiB} GiB, built ${manifest.builtAt})`
-    : `no guest image in ${paths.cacheDir} yet (the first \`benchsuite vm up\` builds it)`;
+  const manifest = await diskReady(paths);
+  const disk = manifest
+    ? `disk ${paths.disk} (Debian ${manifest.suite}, kernel ${manifest.guestKernel}, ${manifest.diskSizeGiB} GiB, built ${manifest.builtAt})`
+    : `no guest disk in ${paths.cacheDir} yet (the first \`benchsuite vm up\` builds it)`;
   const kvm = state.kvmProbe ? `; KVM ${state.kvmProbe.result} on this host (checked ${state.kvmProbe.checkedAt})` : '';
   const note = problem ? `; ${problem}` : '';
   const r = state.running;
-  if (!r) return { running: false, detail: `not running; ${image}${kvm}${note}` };
+  if (!r) return { running: false, detail: `not running; ${disk}${kvm}${note}` };
   if (!isOurQemu(r.pid, paths)) {
-    return { running: false, detail: `not running: qemu pid ${r.pid} recorded in ${paths.state} is gone (see ${paths.serialLog}); ${image}${kvm}` };
+    return { running: false, detail: `not running: qemu pid ${r.pid} recorded in ${paths.state} is gone (see ${paths.serialLog}); ${disk}${kvm}` };
   }
   const connection = connectionOf(paths, r);
   const machine = guestMachine(paths, r.port);
@@ -364,7 +364,7 @@ export async function vmStatus(opts: VmOptions = {}): Promise<VmStatus> {
   }
   const uptime = Math.round((Date.now() - Date.parse(r.startedAt)) / 1000);
   const accel = r.accelerator === 'tcg' ? `TCG — ${TCG_WARNING}` : 'KVM';
-  const base = `qemu pid ${r.pid}, ${connection.sshUrl}, ${accel}, ${r.settings.cpus} CPUs, ${r.settings.memoryMiB} MiB, cache=${r.settings.diskCache}, up ${uptime} s; ${image}`;
+  const base = `qemu pid ${r.pid}, ${connection.sshUrl}, ${accel}, ${r.settings.cpus} CPUs, ${r.settings.memoryMiB} MiB, cache=${r.settings.diskCache}, up ${uptime} s; ${disk}`;
   if (!ssh) return { running: false, connection, detail: `qemu runs but SSH does not answer (${sshDetail || 'no answer'}): ${base}` };
   return { running: true, connection, detail: `running: ${base}` };
 }
@@ -459,7 +459,7 @@ export async function vmDown(opts: VmOptions = {}): Promise<void> {
   }
 }
 
-/** vmDown, then remove the image and everything else in the cache directory. */
+/** vmDown, then remove the guest disk and everything else in the cache directory. */
 export async function vmDestroy(opts: VmOptions = {}): Promise<void> {
   const paths = vmPaths(opts.cacheDir);
   const log = opts.log ?? (() => undefined);
@@ -471,10 +471,10 @@ export async function vmDestroy(opts: VmOptions = {}): Promise<void> {
     for (const name of await readdir(paths.cacheDir)) {
       if (name === 'lock') continue;
       const p = join(paths.cacheDir, name);
-      if (name === 'image' || name.startsWith('.build-') || name.startsWith('.old-')) await removeBuildDir(p);
+      if (p === paths.diskDir || name.startsWith('.build-') || name.startsWith('.old-')) await removeBuildDir(p);
       else await rm(p, { recursive: true, force: true });
     }
-    log(`removed the guest image and state in ${paths.cacheDir}`);
+    log(`removed the guest disk and state in ${paths.cacheDir}`);
   } finally {
     await release();
   }

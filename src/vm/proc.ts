@@ -1,6 +1,6 @@
 /**
  * Host process helpers for the guest's qemu: is a pid alive (zombies count as gone), which qemu
- * processes use a given disk image, waiting with an abort signal, progress lines with elapsed time.
+ * processes use a given guest disk, waiting with an abort signal, progress lines with elapsed time.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { procStatFields } from '../util/proc.js';

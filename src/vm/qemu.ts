@@ -130,7 +130,7 @@ export type BootOutcome = { ok: true } | { ok: false; hung: boolean; detail: str
 
 /**
  * Try each planned accelerator until one boots. A KVM failure is remembered only when a later TCG
- * boot succeeds (so a broken image is not mistaken for a hanging KVM).
+ * boot succeeds (so a broken guest disk is not mistaken for a hanging KVM).
  */
 export async function bootFirstWorking(
   plan: AccelPlan,

@@ -1,5 +1,5 @@
 /**
- * What goes into the guest image, as data: the Debian suite and packages, the mirror (taken from
+ * What goes into the guest disk, as data: the Debian suite and packages, the mirror (taken from
  * this host's APT configuration, never guessed), and the files written into the root filesystem.
  * Everything here is pure so it can be tested without building anything.
  */
@@ -9,7 +9,7 @@ import { debianPackages, requirements } from '../workloads/index.js';
 export const SUITE = 'bookworm';
 export const GUEST_HOSTNAME = 'benchsuite-guest';
 export const ROOT_LABEL = 'benchsuite-root';
-/** Bump when the build steps change, so cached images built by older code are rebuilt. */
+/** Bump when the build steps change, so cached guest disks built by older code are rebuilt. */
 export const RECIPE_VERSION = 1;
 
 /** The packages of every workload kind's programs (src/workloads/registry.ts); the manifest records their versions. */
@@ -28,7 +28,7 @@ export const GUEST_PACKAGES = [
   // apparmor_parser (docker.io recommends it): the guest runs Docker as a stock Debian host does.
   'apparmor',
   'linux-image-amd64',
-  // The programs of every workload kind, for host targets in the guest.
+  // The programs of every workload kind, for direct targets in the guest.
   ...WORKLOAD_PACKAGES,
   'coreutils',
   'iproute2',
@@ -49,7 +49,7 @@ export const MASKED_UNITS = [
 export const DISABLED_UNITS: readonly string[] = [...new Set(requirements().flatMap((r) => (r.service ? [`${r.service}.service`] : [])))];
 export const ENABLED_UNITS = ['systemd-networkd.service', 'ssh.service', 'containerd.service', 'docker.service'] as const;
 
-/** Identifies the recipe: an image whose manifest has another id is rebuilt. */
+/** Identifies the recipe: a guest disk whose manifest has another id is rebuilt. */
 export function recipeId(): string {
   return createHash('sha256')
     .update(JSON.stringify({ v: RECIPE_VERSION, suite: SUITE, packages: GUEST_PACKAGES, masked: MASKED_UNITS }))
@@ -129,7 +129,7 @@ export function guestFiles(opts: { authorizedKey: string }): { path: string; con
       mode: 0o644,
     },
     { path: 'root/.ssh/authorized_keys', content: `${opts.authorizedKey.trim()}\n`, mode: 0o600 },
-    // An empty machine-id: systemd generates one on first boot, so every built image is distinct.
+    // An empty machine-id: systemd generates one on first boot, so every built disk is distinct.
     { path: 'etc/machine-id', content: '', mode: 0o444 },
     { path: 'etc/benchsuite-guest', content: `recipe ${recipeId()}\n`, mode: 0o644 },
   ];

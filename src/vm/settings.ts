@@ -8,7 +8,7 @@ import { join } from 'node:path';
 export type Accelerator = 'kvm' | 'tcg';
 
 /**
- * How long the first guest build takes (debootstrap, kernel, disk image): measured 626–694 s on the
+ * How long the first guest build takes (debootstrap, kernel, disk): measured 626–694 s on the
  * 2-core machine benchsuite is developed on. README, docs/vm.md and `vm up --help` quote this one figure.
  */
 export const FIRST_BUILD_TIME = 'about 10–12 minutes';
@@ -28,7 +28,7 @@ export interface VmSettings {
   cpus: number;
   memoryMiB: number;
   diskCache: DiskCacheMode;
-  /** Size of the guest's root disk; applies when the image is built. */
+  /** Size of the guest's root disk; applies when the disk is built. */
   diskSizeGiB: number;
   accel: AccelChoice;
 }
@@ -120,8 +120,8 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env, uid: numbe
 
 export interface VmPaths {
   cacheDir: string;
-  /** The finished image (a directory renamed into place only after a successful build). */
-  imageDir: string;
+  /** The finished guest disk with its kernel, initrd, keys and manifest (a directory renamed into place only after a successful build; `image/` on disk since the first release). */
+  diskDir: string;
   disk: string;
   kernel: string;
   initrd: string;
@@ -139,17 +139,17 @@ export interface VmPaths {
 }
 
 export function vmPaths(cacheDir: string = defaultCacheDir()): VmPaths {
-  const imageDir = join(cacheDir, 'image');
+  const diskDir = join(cacheDir, 'image');
   return {
     cacheDir,
-    imageDir,
-    disk: join(imageDir, 'disk.img'),
-    kernel: join(imageDir, 'vmlinuz'),
-    initrd: join(imageDir, 'initrd.img'),
-    manifest: join(imageDir, 'manifest.json'),
-    identityFile: join(imageDir, 'id_ed25519'),
-    knownHostsFile: join(imageDir, 'known_hosts'),
-    hostKeyPub: join(imageDir, 'ssh_host_ed25519_key.pub'),
+    diskDir,
+    disk: join(diskDir, 'disk.img'),
+    kernel: join(diskDir, 'vmlinuz'),
+    initrd: join(diskDir, 'initrd.img'),
+    manifest: join(diskDir, 'manifest.json'),
+    identityFile: join(diskDir, 'id_ed25519'),
+    knownHostsFile: join(diskDir, 'known_hosts'),
+    hostKeyPub: join(diskDir, 'ssh_host_ed25519_key.pub'),
     state: join(cacheDir, 'state.json'),
     lock: join(cacheDir, 'lock'),
     pidFile: join(cacheDir, 'qemu.pid'),

@@ -12,7 +12,7 @@ import { sysbench } from './sysbench/index.js';
 import { wrk } from './wrk/index.js';
 
 // New kinds go at the end: the order is the order of messages and of the guest's package list (whose
-// hash names the cached guest image, so reordering rebuilds it).
+// hash names the cached guest disk, so reordering rebuilds it).
 export const WORKLOAD_KINDS = [
   ab,
   dd,

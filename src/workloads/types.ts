@@ -10,7 +10,8 @@
  *   quick mode, validation, doctor, the workload image, the guest recipe and set-up all read the registry.
  */
 import type { z } from 'zod';
-import type { Environment, Target } from '../exec/types.js';
+import type { ExecContext, Target } from '../exec/types.js';
+import type { SampleNoise } from '../util/cpu-noise.js';
 
 export interface WorkloadContext {
   runId: string;
@@ -19,6 +20,8 @@ export interface WorkloadContext {
   scratchDir: string;
   signal?: AbortSignal;
   log: (line: string) => void;
+  /** Wraps a client's (load generator's) argv on the target's machine: the target's CPU pin for clients; absent: unchanged. */
+  client?: (argv: string[]) => string[];
 }
 
 export interface SampleOutcome {
@@ -39,8 +42,8 @@ export class SampleError extends Error {
 }
 
 export interface PreparedWorkload {
-  /** The environment the workload runs in (for the fingerprint). */
-  readonly env: Environment;
+  /** The exec context the workload runs in (the fingerprint runs its commands there). */
+  readonly execCtx: ExecContext;
   runSample(options: { seq: number; timeoutMs: number; signal?: AbortSignal }): Promise<SampleOutcome>;
   cleanup(): Promise<void>;
 }
@@ -59,7 +62,7 @@ export interface ProgramRequirement {
   /** Program name; also the name of doctor's check (e.g. dd, nginx). */
   program: string;
   /**
-   * `workload`: runs where the workload runs — on the machine for a host target, inside the container for a
+   * `workload`: runs where the workload runs — on the machine for a direct target, inside the container for a
    * Docker target (so the locally built workload image carries it). `client`: runs on the target's machine
    * (a load generator talking to the workload), also for a Docker target.
    */
@@ -111,6 +114,28 @@ export interface WorkloadKind<S extends KindSchema = KindSchema> {
   dropsCaches?(spec: z.output<S>): string | undefined;
   /** The Workload for one scenario entry. */
   create(id: string, spec: z.output<S>, title: string): Workload;
+  /** What a sample of this kind looks like, for demo and report-fixture results (src/report/synthetic.ts). */
+  readonly example?: KindExample;
+}
+
+/**
+ * A plausible sample of a kind, for synthetic results (report fixtures, the report benchmark): the settings, the
+ * sample's details, a failure's message, its duration, and how its secondary metrics follow the primary one.
+ * Metric names, titles and units come from the kind's Workload (`metrics()`), not from here.
+ */
+export interface KindExample {
+  /** Settings over the schema's defaults. */
+  settings?: Record<string, unknown>;
+  /** A sample's `details`. */
+  details: Record<string, unknown>;
+  /** The error of a failed sample. */
+  error: string;
+  /** A sample takes `min` to `min + spread` ms. */
+  durationMs: { min: number; spread: number };
+  /** Sample-to-sample coefficient of variation of the primary metric. */
+  cv: number;
+  /** Secondary metrics: their mean from the primary's mean, and their own variation when it differs. */
+  secondary?: Record<string, { fromPrimary: (mean: number) => number; cv?: number }>;
 }
 
 /** Typed identity: lets a kind module declare itself with its settings' type inferred from its schema. */
@@ -151,4 +176,8 @@ export interface Sample {
   /** Raw facts the parser saw (bytes, seconds, failed requests, dropped caches…). */
   details?: Record<string, unknown>;
   attempts?: number;
+  /** CPU steal, iowait and others' CPU around the sample (src/util/cpu-noise.ts); flagged samples still count. */
+  noise?: SampleNoise;
+  /** Block index with `repeat` ≥ 2 (each block a fresh set-up); absent = block 0. */
+  block?: number;
 }

@@ -56,6 +56,33 @@ describe('flags that set scenario fields are blamed, not the scenario file', () 
   });
 });
 
+describe('--repeat', () => {
+  it.each([['0'], ['21'], ['2.5'], ['three']])('--repeat %s exits 2 naming the flag, its range and an example', async (k) => {
+    const dir = tempDir(`rep${k}`);
+    const r = await runCli(['run', 'kvm-docker', '--repeat', k, '--results-dir', join(dir, 'out')], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`--repeat "${k}": expected a whole number of blocks from 1 to 20`);
+    expect(r.stderr).toContain('e.g. --repeat 3');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('a scenario file with repeat: 25 is refused with the field named', async () => {
+    const dir = tempDir('rep-file');
+    const file = join(dir, 'r.yaml');
+    writeFileSync(file, 'name: r\nbaseline: a\ntargets:\n  a: { label: A }\nworkloads:\n  w: { kind: dd }\nrepeat: 25\n');
+    const r = await runCli(['run', file, '--results-dir', join(dir, 'out')], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/repeat/);
+    expect(r.stderr).toMatch(/20/);
+  });
+
+  it('--repeat with --resume is refused: a resumed run keeps its block count', async () => {
+    const r = await runCli(['run', '--resume', '20261129-193000-kvm-docker-3f2a', '--repeat', '3', '--results-dir', tempDir('rep-res')], { timeoutMs: 30_000 });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--repeat: a resumed run keeps the block count it started with; drop --repeat');
+  });
+});
+
 describe('pipes and typos', () => {
   it('`benchsuite list | head -1` ends quietly: no EPIPE stack trace, exit 0', async () => {
     const { spawn } = await import('node:child_process');

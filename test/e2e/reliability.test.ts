@@ -7,6 +7,19 @@ import { runCli } from '../helpers/cli.js';
 import { startSshd } from '../helpers/sshd.js';
 import { alive, containersOf, processesOf, procsOf, readResults, startRun, startedRuns, waitFor, writeScenario } from '../helpers/run-control.js';
 
+/** A 6 MiB tmpfs for the test's scratch root, unmounted and removed after `body`, pass or fail. */
+async function withSmallTmpfs(name: string, body: (mnt: string) => Promise<void>): Promise<void> {
+  const mnt = `/tmp/bs-${name}-${process.pid}`;
+  mkdirSync(mnt, { recursive: true });
+  execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]);
+  try {
+    await body(mnt);
+  } finally {
+    execFileSync('umount', [mnt]);
+    rmSync(mnt, { recursive: true, force: true });
+  }
+}
+
 const SCRATCH = '/var/tmp/benchsuite';
 
 function twoTargets(extra: string, workloads: string): string {
@@ -210,10 +223,7 @@ describe('--resume of a run whose environment changed', () => {
 
 describe('three failed samples in a row', () => {
   it('stop that workload on that target with a note, and the run exits 1', async () => {
-    const mnt = `/tmp/bs-tmpfs3-${process.pid}`;
-    mkdirSync(mnt, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]);
-    try {
+    await withSmallTmpfs('tmpfs3', async (mnt) => {
       const file = writeScenario(`name: three-failures
 baseline: host
 targets:
@@ -237,10 +247,7 @@ scratchRoot: ${mnt}/scratch
       expect(results.notes.some((n) => /dd · host: stopped after 3 consecutive failed samples/.test(n)), results.notes.join('\n')).toBe(true);
       expect(r.stderr).toMatch(/stopped after 3 consecutive failed samples/);
       expect(results.status).toBe('failed');
-    } finally {
-      execFileSync('umount', [mnt]);
-      rmSync(mnt, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 });
 
@@ -294,10 +301,7 @@ describe('target faults: recorded error, the other targets continue, exit 1', ()
   }, 240_000);
 
   it('dd into a small tmpfs that fills up: short writes are errors, never averaged', async () => {
-    const mnt = `/tmp/bs-tmpfs-${process.pid}`;
-    mkdirSync(mnt, { recursive: true });
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=6m', 'tmpfs', mnt]);
-    try {
+    await withSmallTmpfs('tmpfs', async (mnt) => {
       const file = writeScenario(twoTargets(`samples: 2\nwarmup: 0\nscratchRoot: ${mnt}/scratch`, `  dd: {kind: dd, blockSize: 1M, count: 16, dropCaches: false}\n${AB}`));
       const run = startRun([file]);
       const r = await run.done;
@@ -312,10 +316,7 @@ describe('target faults: recorded error, the other targets continue, exit 1', ()
       expect(results.summaries.find((s) => s.metric === 'write_mbps' && s.target === 'host')?.n).toBe(0);
       expect(results.samples.filter((s) => s.workload === 'ab' && s.ok).length).toBe(4);
       expect(execFileSync('ls', ['-A', `${mnt}/scratch`], { encoding: 'utf8' }).trim()).toBe('');
-    } finally {
-      execFileSync('umount', [mnt]);
-      rmSync(mnt, { recursive: true, force: true });
-    }
+    });
   }, 240_000);
 
   it('a server that starts answering 500: samples rejected, recorded with the counts', async () => {

@@ -81,6 +81,13 @@ describe('benchsuite run kvm-docker --quick (local Docker candidate)', () => {
     expect(Number.isFinite(c?.differencePct)).toBe(true);
   });
 
+  it('names the target kinds with the results format\'s words (schemaVersion 1): host for the direct kind, docker', () => {
+    expect(results.targets.map((t) => [t.id, t.kind])).toEqual([
+      ['bare-metal', 'host'],
+      ['kvm-docker', 'docker'],
+    ]);
+  });
+
   it('records the container as run and leaves nothing behind', () => {
     const cand = results.targets.find((t) => t.id === 'kvm-docker');
     expect(cand?.container?.runArgs).toEqual(expect.arrayContaining(['--cap-drop=ALL', '--cap-add=NET_BIND_SERVICE', '--cap-add=SETUID', '--cap-add=SETGID']));

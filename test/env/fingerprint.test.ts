@@ -7,10 +7,10 @@ import { collectFingerprint, type CollectedFingerprint } from '../../src/env/fin
 import { isUnknown } from '../../src/results/model.js';
 import { containerSchema, type ContainerSpec } from '../../src/scenario/schema.js';
 import { DockerTarget } from '../../src/targets/docker.js';
-import { HostTarget } from '../../src/targets/host.js';
+import { DirectTarget } from '../../src/targets/direct.js';
 import { LocalMachine } from '../../src/exec/local.js';
 import { SshMachine } from '../../src/exec/ssh.js';
-import type { Environment } from '../../src/exec/types.js';
+import type { ExecContext } from '../../src/exec/types.js';
 import { startSshd, type TestSshd } from '../helpers/sshd.js';
 import { fakeTarget } from './helpers.js';
 
@@ -26,9 +26,9 @@ afterAll(() => rmSync(SCRATCH, { recursive: true, force: true }));
 
 describe('collectFingerprint on this host', () => {
   it('reads the required fields, known and matching what Node sees', async () => {
-    const target = new HostTarget('bare', 'Bare Metal', new LocalMachine());
-    const env = await target.open({ workload: 'fp', mounts: [], scratchDir: `${SCRATCH}/not-created-yet` });
-    const fp = (await collectFingerprint({ target, env, scratchDir: env.scratchDir })) as CollectedFingerprint;
+    const target = new DirectTarget('bare', 'Bare Metal', new LocalMachine());
+    const execCtx = await target.open({ workload: 'fp', mounts: [], scratchDir: `${SCRATCH}/not-created-yet` });
+    const fp = (await collectFingerprint({ target, execCtx, scratchDir: execCtx.scratchDir })) as CollectedFingerprint;
     expectKnown(fp, ['hostname', 'kernelRelease', 'bootId', 'cpuModel', 'cores', 'memoryBytes', 'virtualization']);
     expect(fp.bootId).toBe(BOOT_ID);
     expect(fp.hostname).toBe(hostname());
@@ -36,7 +36,7 @@ describe('collectFingerprint on this host', () => {
     expect(fp.cores).toBe(cpus().length);
     const memTotal = Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))![1]) * 1024;
     expect(fp.memoryBytes).toBe(memTotal);
-    expect(fp.dockerVersion).toBeUndefined(); // no Docker involved in a host target
+    expect(fp.dockerVersion).toBeUndefined(); // no Docker involved in a direct target
     expect(fp.security.uid).toBe(process.getuid!());
     const scratch = fp.scratch;
     if (isUnknown(scratch)) throw new Error(scratch.reason);
@@ -50,14 +50,14 @@ describe('collectFingerprint on this host', () => {
 });
 
 describe('process budget', () => {
-  it('one process for a host target, five for a Docker target', async () => {
+  it('one process for a direct target, five for a Docker target', async () => {
     const hostCalls: string[][] = [];
     const h = fakeTarget('host', { workloadBundle: 'host-bundle.txt' }, hostCalls);
-    await collectFingerprint({ target: h.target, env: h.env, scratchDir: '/var/tmp/benchsuite/fixture' });
+    await collectFingerprint({ target: h.target, execCtx: h.execCtx, scratchDir: '/var/tmp/benchsuite/fixture' });
     expect(hostCalls).toHaveLength(1);
     const dockerCalls: string[][] = [];
     const d = fakeTarget('docker', { workloadBundle: 'container-hardened-bundle.txt', inspect: 'docker-inspect-hardened.json' }, dockerCalls);
-    const fp = (await collectFingerprint({ target: d.target, env: d.env, scratchDir: '/var/tmp/benchsuite/fixture' })) as CollectedFingerprint;
+    const fp = (await collectFingerprint({ target: d.target, execCtx: d.execCtx, scratchDir: '/var/tmp/benchsuite/fixture' })) as CollectedFingerprint;
     expect(dockerCalls).toHaveLength(5);
     expect(fp.container?.privileged).toBe(false);
     expect(fp.container?.networkMode).toBe('bridge');
@@ -68,7 +68,7 @@ describe('process budget', () => {
   it('records Unknown with the reason when Docker does not answer, and falls back to the scenario for the network', async () => {
     const d = fakeTarget('docker', { workloadBundle: 'container-hardened-bundle.txt', dockerInfo: null });
     const spec = containerSchema.parse({ network: 'host' });
-    const fp = (await collectFingerprint({ target: d.target, env: d.env, scratchDir: '/var/tmp/benchsuite/fixture', containerSpec: spec })) as CollectedFingerprint;
+    const fp = (await collectFingerprint({ target: d.target, execCtx: d.execCtx, scratchDir: '/var/tmp/benchsuite/fixture', containerSpec: spec })) as CollectedFingerprint;
     expect(isUnknown(fp.dockerVersion) && fp.dockerVersion.reason).toMatch(/Cannot connect to the Docker daemon/);
     expect(isUnknown(fp.container?.privileged) && (fp.container?.privileged as { reason: string }).reason).toMatch(/No such container/);
     expect(fp.container?.networkMode).toBe('host');
@@ -88,9 +88,9 @@ describe('collectFingerprint over SSH', () => {
   it('uses the same code path and sees this kernel', async () => {
     const machine = new SshMachine(sshd.url, { identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile });
     try {
-      const target = new HostTarget('remote', 'Remote', machine);
-      const env = await target.open({ workload: 'fp', mounts: [], scratchDir: SCRATCH });
-      const fp = (await collectFingerprint({ target, env, scratchDir: SCRATCH })) as CollectedFingerprint;
+      const target = new DirectTarget('remote', 'Remote', machine);
+      const execCtx = await target.open({ workload: 'fp', mounts: [], scratchDir: SCRATCH });
+      const fp = (await collectFingerprint({ target, execCtx, scratchDir: SCRATCH })) as CollectedFingerprint;
       expectKnown(fp, ['hostname', 'kernelRelease', 'bootId', 'cpuModel', 'cores', 'memoryBytes', 'virtualization']);
       expect(fp.bootId).toBe(BOOT_ID);
       expect(fp.hostname).toBe(hostname());
@@ -104,7 +104,7 @@ describe('collectFingerprint over SSH', () => {
 describe('collectFingerprint in real containers (DockerTarget)', () => {
   const machine = new LocalMachine();
   const runId = `envtest${process.pid}`;
-  const open: Environment[] = [];
+  const open: ExecContext[] = [];
   afterAll(async () => {
     await Promise.all(open.map((e) => e.close()));
   });
@@ -113,9 +113,9 @@ describe('collectFingerprint in real containers (DockerTarget)', () => {
     const spec = containerSchema.parse(input);
     const target = new DockerTarget(id, id, machine, spec, runId);
     await target.prepare();
-    const env = await target.open({ workload: 'fp', mounts: [], scratchDir: SCRATCH });
-    open.push(env);
-    return (await collectFingerprint({ target, env, scratchDir: env.scratchDir, containerSpec: spec })) as CollectedFingerprint;
+    const execCtx = await target.open({ workload: 'fp', mounts: [], scratchDir: SCRATCH });
+    open.push(execCtx);
+    return (await collectFingerprint({ target, execCtx, scratchDir: execCtx.scratchDir, containerSpec: spec })) as CollectedFingerprint;
   }
 
   it("with the article's flags: exactly NET_BIND_SERVICE, SETUID and SETGID effective", async () => {

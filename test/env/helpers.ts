@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { BUNDLE_SCRIPT, collectFingerprint, dockerContainerProbe } from '../../src/env/fingerprint.js';
 import { SCHEMA_VERSION, type Fingerprint, type RunResults, type TargetRecord } from '../../src/results/model.js';
 import { scenarioSchema, type ContainerSpec } from '../../src/scenario/schema.js';
-import type { Environment, ExecResult, Machine, Target } from '../../src/exec/types.js';
+import type { ExecContext, ExecResult, Machine, Target } from '../../src/exec/types.js';
 
 const FIX = new URL('../fixtures/env/', import.meta.url);
 export const fixture = (name: string): string => readFileSync(new URL(name, FIX), 'utf8');
@@ -59,12 +59,12 @@ export function fakeMachine(o: FakeOptions, calls: string[][] = []): Machine {
   };
 }
 
-export function fakeTarget(kind: 'host' | 'docker', o: FakeOptions, calls: string[][] = []): { target: Target; env: Environment } {
+export function fakeTarget(kind: 'host' | 'docker', o: FakeOptions, calls: string[][] = []): { target: Target; execCtx: ExecContext } {
   const machine = fakeMachine(o, calls);
-  const env: Environment = {
+  const execCtx: ExecContext = {
     scratchDir: '/var/tmp/benchsuite/fixture',
     async exec(argv) {
-      calls.push(['[env]', ...argv]);
+      calls.push(['[execCtx]', ...argv]);
       return bundleAnswer(argv, o.workloadBundle) ?? result(argv, '', 127, 'unexpected');
     },
     alive: async () => true,
@@ -74,20 +74,21 @@ export function fakeTarget(kind: 'host' | 'docker', o: FakeOptions, calls: strin
   const target: Target = {
     id: kind,
     label: kind,
-    kind,
+    kind: kind === 'docker' ? 'docker' : 'direct',
+    recordKind: kind,
     machine,
     prepare: async () => {},
-    open: async () => env,
+    open: async () => execCtx,
     // As DockerTarget plans it: the machine's own view, plus the Docker engine and container probe.
     ...(kind === 'docker' ? { fingerprintPlan: () => ({ view: 'container' as const, probe: dockerContainerProbe() }) } : {}),
   };
-  return { target, env };
+  return { target, execCtx };
 }
 
 /** A fingerprint assembled by the real collector from captured outputs. */
 export async function fixtureFingerprint(kind: 'host' | 'docker', o: FakeOptions, scratchDir: string, containerSpec?: ContainerSpec): Promise<Fingerprint> {
-  const { target, env } = fakeTarget(kind, o);
-  return collectFingerprint({ target, env, scratchDir, containerSpec });
+  const { target, execCtx } = fakeTarget(kind, o);
+  return collectFingerprint({ target, execCtx, scratchDir, containerSpec });
 }
 
 export function record(id: string, kind: 'host' | 'docker', fingerprint: Fingerprint, label = id): TargetRecord {

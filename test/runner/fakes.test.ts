@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectFingerprint } from '../../src/env/fingerprint.js';
 import { LocalMachine } from '../../src/exec/local.js';
+import type { ExecOptions } from '../../src/exec/types.js';
 import { FakeTarget, ScratchMachine } from './fakes.js';
 
 describe('FakeTarget', () => {
@@ -14,14 +15,14 @@ describe('FakeTarget', () => {
     const second = mkdtempSync(join(tmpdir(), 'bs-fakes-'));
     const fp = async (dir: string) => {
       const env = await fake.open({ workload: 'w', mounts: [], scratchDir: dir });
-      return collectFingerprint({ target: fake, env, scratchDir: dir });
+      return collectFingerprint({ target: fake, execCtx: env, scratchDir: dir });
     };
     await fp(first); // read for real (or already replayed by an earlier test: either way the next is replayed)
     const replayed = await fp(second);
     const machine = new LocalMachine();
     const real = await collectFingerprint({
       target: fake,
-      env: { exec: (a, o) => machine.exec(a, o) },
+      execCtx: { exec: (a: string[], o?: ExecOptions) => machine.exec(a, o) },
       scratchDir: second,
     });
     const { collectedAt: _a, collectMs: _b, ...r } = replayed;

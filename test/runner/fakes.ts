@@ -11,7 +11,7 @@ import type { MetricInfo, RunResults, Sample } from '../../src/results/model.js'
 import { scenarioSchema, type Scenario, type ScenarioInput } from '../../src/scenario/schema.js';
 import type { Progress, ProgressEvent } from '../../src/runner/progress.js';
 import { LocalMachine } from '../../src/exec/local.js';
-import type { Environment, EnvironmentSpec, ExecOptions, ExecResult, Machine, Target } from '../../src/exec/types.js';
+import type { ExecContext, ExecContextSpec, ExecOptions, ExecResult, Machine, Target } from '../../src/exec/types.js';
 import { BUNDLE_SCRIPT } from '../../src/env/fingerprint.js';
 import type { PreparedWorkload, SampleOutcome, Workload, WorkloadContext } from '../../src/workloads/types.js';
 import type { RunTargets } from '../../src/runner/pipeline.js';
@@ -42,7 +42,8 @@ export class ScratchMachine extends LocalMachine {
 }
 
 export class FakeTarget implements Target {
-  readonly kind = 'host' as const;
+  readonly kind = 'direct' as const;
+  readonly recordKind = 'host' as const;
   readonly machine: Machine = new ScratchMachine();
   opened = 0;
   closed = 0;
@@ -56,7 +57,7 @@ export class FakeTarget implements Target {
     if (this.failPrepare) throw new Error(this.failPrepare);
   }
 
-  async open(spec: EnvironmentSpec): Promise<Environment> {
+  async open(spec: ExecContextSpec): Promise<ExecContext> {
     this.opened++;
     return {
       scratchDir: spec.scratchDir,
@@ -99,6 +100,9 @@ export class FakeWorkload implements Workload {
   readonly kind = 'fake';
   /** Target ids in the order runSample was called (retries included). */
   readonly calls: string[] = [];
+  /** prepare:<target>, sample:<target>, cleanup:<target>, in the order they happened. */
+  readonly events: string[] = [];
+  prepares = 0;
   cleanups = 0;
   private readonly attempts = new Map<string, number>();
   constructor(
@@ -112,14 +116,17 @@ export class FakeWorkload implements Workload {
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
-    const env = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
+    const execCtx = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir });
     const target = ctx.target.id;
+    this.prepares++;
+    this.events.push(`prepare:${target}`);
     return {
-      env,
+      execCtx,
       runSample: async ({ signal }): Promise<SampleOutcome> => {
         const k = this.attempts.get(target) ?? 0;
         this.attempts.set(target, k + 1);
         this.calls.push(target);
+        this.events.push(`sample:${target}`);
         const step = this.script(target, k);
         if (step === 'hang') {
           await new Promise((_, reject) => {
@@ -132,7 +139,8 @@ export class FakeWorkload implements Workload {
       },
       cleanup: async () => {
         this.cleanups++;
-        await env.close();
+        this.events.push(`cleanup:${target}`);
+        await execCtx.close();
       },
     };
   }

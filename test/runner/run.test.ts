@@ -136,7 +136,7 @@ describe('interruption and resume', () => {
     expect(onDisk.samples.length).toBe(5);
     const log = readFileSync(join(first.resultsDir, `${first.results.runId}.samples.jsonl`), 'utf8').trim().split('\n');
     expect(log.length).toBe(5);
-    // Cleaned up: both environments closed, the scratch directory gone.
+    // Cleaned up: both exec contexts closed, the scratch directory gone.
     expect(first.workload.cleanups).toBe(2);
     expect(first.targets.map((t) => t.closed)).toEqual([1, 1]);
     expect(readdirSync(first.scratch)).toEqual([]);

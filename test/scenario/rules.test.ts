@@ -282,7 +282,7 @@ describe('cross-field rules, at their boundaries', () => {
 describe('schema messages', () => {
   it('an unknown field suggests the closest and lists the allowed ones', () => {
     expect(issues(yaml('', '  a: {label: A, hots: local}'))).toEqual([
-      's.yaml:4:3 targets.a: unknown field "hots" — did you mean "host"? (allowed: label, host, isolation, identityFile, knownHostsFile, container)',
+      's.yaml:4:3 targets.a: unknown field "hots" — did you mean "host"? (allowed: label, host, isolation, identityFile, knownHostsFile, container, pin)',
     ]);
     expect(issues(yaml('', undefined, '  w: {kind: dd, cuont: 3}'))[0]).toMatch(/workloads\.w: unknown field "cuont" — did you mean "count"\? \(allowed: kind, title, blockSize, count, sync, dropCaches\)$/);
     expect(issues(yaml('', undefined, '  w: {kind: ab, zzzzzzzz: 3}'))[0]).toMatch(/unknown field "zzzzzzzz" \(allowed: kind, title, requests, concurrency, keepAlive, path, responseBytes, serverWorkers, port\)$/);

@@ -31,7 +31,7 @@ describe('VM lifecycle without a VM', () => {
     const s = await vmStatus({ cacheDir: freshDir() });
     expect(s.running).toBe(false);
     expect(s.connection).toBeUndefined();
-    expect(s.detail).toMatch(/not running; no guest image/);
+    expect(s.detail).toMatch(/not running; no guest disk/);
   });
 
   it('a recorded pid that is not our qemu (gone, or reused by another program) is reported as not running', async () => {
@@ -61,10 +61,10 @@ describe('VM lifecycle without a VM', () => {
     expect(existsSync(dir)).toBe(false);
   });
 
-  it('destroy removes the image, leftovers of interrupted builds, the state and the directory', async () => {
+  it('destroy removes the guest disk, leftovers of interrupted builds, the state and the directory', async () => {
     const dir = freshDir();
     const p = vmPaths(dir);
-    mkdirSync(p.imageDir, { recursive: true });
+    mkdirSync(p.diskDir, { recursive: true });
     writeFileSync(p.disk, 'x');
     mkdirSync(join(dir, '.build-999999999-abc', 'rootfs', 'etc'), { recursive: true });
     writeFileSync(p.serialLog, 'boot');
@@ -76,7 +76,7 @@ describe('VM lifecycle without a VM', () => {
   it('ensureVm rejects invalid settings before building or booting anything', async () => {
     const dir = freshDir();
     await expect(ensureVm({ cacheDir: dir, settings: { cpus: 0 } })).rejects.toThrow(/invalid VM settings: cpus must be between 1/);
-    expect(existsSync(vmPaths(dir).imageDir)).toBe(false);
+    expect(existsSync(vmPaths(dir).diskDir)).toBe(false);
     expect(existsSync(vmPaths(dir).lock)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pickKernel } from '../../src/vm/image.js';
+import { pickKernel } from '../../src/vm/disk.js';
 import { GUEST_PACKAGES, MASKED_UNITS, debianMirrorFrom, guestFiles, knownHostsLine, recipeId } from '../../src/vm/recipe.js';
 
 const DEB822 = `Types: deb

@@ -1,5 +1,5 @@
 /**
- * End to end, for real: build the guest image (cached between runs in its own directory, so a
+ * End to end, for real: build the guest disk (cached between runs in its own directory, so a
  * user's VM is never touched), boot it under TCG, SSH in, check dockerd, shut it down, boot again
  * from the cache. Never needs an accelerated VM. Nothing is left running (afterAll kills qemu).
  */
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResults } from '../../src/results/model.js';
 import { SshMachine } from '../../src/exec/ssh.js';
 import { ROOT } from '../helpers/cli.js';
-import { imageReady } from '../../src/vm/image.js';
+import { diskReady } from '../../src/vm/disk.js';
 import { ensureVm, vmDown, vmStatus, type VmConnection } from '../../src/vm/index.js';
 import { findQemuUsing, findTool, pidAlive } from '../../src/vm/proc.js';
 import { vmPaths } from '../../src/vm/settings.js';
@@ -50,12 +50,12 @@ describe.skipIf(!canRun)(`local VM end to end under TCG (cache ${CACHE})`, () =>
   });
 
   it('builds the image (or reuses the cached one) and boots it under TCG', async () => {
-    const cached = await imageReady(paths);
+    const cached = await diskReady(paths);
     timings.imageWasCached = Boolean(cached);
     const t0 = performance.now();
     conn = await ensureVm({ cacheDir: CACHE, settings, log });
     timings.firstUpMs = since(t0);
-    const manifest = await imageReady(paths);
+    const manifest = await diskReady(paths);
     expect(manifest).toBeDefined();
     if (!cached && manifest) {
       timings.buildMs = manifest.buildMs;
@@ -158,7 +158,7 @@ describe.skipIf(!canRun)(`local VM end to end under TCG (cache ${CACHE})`, () =>
   }, 5 * 60_000);
 
   it('a second up reuses the cached image (no rebuild) and boots again', async () => {
-    const before = await imageReady(paths);
+    const before = await diskReady(paths);
     lines.length = 0;
     const t0 = performance.now();
     const c2 = await ensureVm({ cacheDir: CACHE, settings, log });
@@ -166,10 +166,10 @@ describe.skipIf(!canRun)(`local VM end to end under TCG (cache ${CACHE})`, () =>
     const { state } = await readState(paths.state);
     timings.secondBootToSshMs = state.running?.bootToSshMs ?? -1;
     timings.secondDockerReadyAfterSshMs = state.running?.dockerReadyMs ?? -1;
-    const after = await imageReady(paths);
+    const after = await diskReady(paths);
     expect(after?.builtAt).toBe(before?.builtAt);
-    expect(lines.join('\n')).toMatch(/using the cached guest image/);
-    expect(lines.join('\n')).not.toMatch(/debootstrap|building the guest image/);
+    expect(lines.join('\n')).toMatch(/using the cached guest disk/);
+    expect(lines.join('\n')).not.toMatch(/debootstrap|building the guest disk/);
     expect(c2.info.accelerator).toBe('tcg');
     await vmDown({ cacheDir: CACHE, log });
     expect(findQemuUsing(paths.disk)).toEqual([]);

@@ -13,7 +13,8 @@ import { quickScenario } from '../../src/scenario/quick.js';
 import { crossFieldIssues } from '../../src/scenario/validate.js';
 import { scenarioSchema } from '../../src/scenario/schema.js';
 import { DISABLED_UNITS, GUEST_PACKAGES } from '../../src/vm/recipe.js';
-import { createWorkloads, kindChoices, WORKLOAD_KINDS } from '../../src/workloads/index.js';
+import { createWorkloads, kindChoices, kindOf, WORKLOAD_KINDS } from '../../src/workloads/index.js';
+import { standardWorkloads, syntheticResults } from '../../src/report/synthetic.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const scenarioWith = (workloads: Record<string, unknown>) =>
@@ -70,6 +71,53 @@ describe.each(WORKLOAD_KINDS.map((k) => [k.kind, k] as const))('kind %s', (name,
   });
 });
 
+describe.each(WORKLOAD_KINDS.map((k) => [k.kind, k] as const))('synthetic results of kind %s (report fixtures, the report benchmark)', (name) => {
+  const kind = kindOf({ kind: name });
+  const results = () =>
+    syntheticResults({
+      name: 'synthetic',
+      runId: '20261201-000000-synthetic-0001',
+      startedAt: '2026-12-01T00:00:00.000Z',
+      seed: 7,
+      baseline: 'a',
+      targets: [
+        { id: 'a', label: 'A', kind: 'host' },
+        { id: 'b', label: 'B', kind: 'docker' },
+      ],
+      workloads: standardWorkloads({ [name]: { a: 100, b: 90 } }),
+      samples: 3,
+      warmup: 0,
+    });
+
+  it("takes the workload's settings from the kind's schema and its metrics from the kind's Workload", () => {
+    const r = results();
+    const spec = r.scenario.workloads[name];
+    expect(kind.schema.safeParse(spec).success).toBe(true);
+    const stated = kind.create(name, kind.schema.parse(spec), kind.defaultTitle()).metrics();
+    for (const m of r.metrics) expect(stated).toContainEqual(m);
+    expect(r.metrics.filter((m) => m.primary).map((m) => m.metric)).toEqual(stated.filter((m) => m.primary).map((m) => m.metric));
+  });
+
+  it('draws samples of the primary metric near the given means, with the same details in every sample', () => {
+    const r = results();
+    const primary = r.metrics.find((m) => m.primary)!.metric;
+    for (const [target, mean] of [['a', 100], ['b', 90]] as const) {
+      const own = r.samples.filter((x) => x.target === target);
+      expect(own).toHaveLength(3);
+      // Draws are mean·(1 + cv·z) with cv ≤ 0.1 here, so within ±50 % for any |z| < 5.
+      for (const x of own) expect(Math.abs((x.values[primary] as number) / mean - 1)).toBeLessThan(0.5);
+      expect(own.map((x) => JSON.stringify(x.details))).toEqual(Array(3).fill(JSON.stringify(kind.example?.details ?? {})));
+    }
+  });
+
+  it('refuses a metric the kind does not have, naming the ones it has', () => {
+    const w = { id: 'w', kind: name, metrics: [{ metric: 'no_such_metric', mean: { a: 1 }, cv: 0.01 }] };
+    expect(() => syntheticResults({ name: 's', runId: 'r', startedAt: '2026-12-01T00:00:00.000Z', seed: 1, baseline: 'a', targets: [{ id: 'a', label: 'A', kind: 'host' }], workloads: [w], samples: 1 })).toThrow(
+      new RegExp(`has no metric no_such_metric \\(it has ${kind.create('w', kind.schema.parse({ kind: name }), 'T').metrics()[0]!.metric}`),
+    );
+  });
+});
+
 describe('set-up reads the registry from the build', () => {
   it('scripts/workload-packages.mjs --all lists exactly the kinds\' Debian packages', () => {
     const out = execFileSync('node', [join(ROOT, 'scripts/workload-packages.mjs'), '--all'], { encoding: 'utf8' });
@@ -78,13 +126,8 @@ describe('set-up reads the registry from the build', () => {
   });
 });
 
-/** Files that name a kind for a reason outside the workload contract, and why (to be removed, not added to). */
-const KNOWN: Record<string, string[]> = {
-  // Synthetic results for report tests: data shaped like the real kinds' results, not a workload.
-  'src/report/synthetic.ts': ['dd', 'ab'],
-  // The posture explanation of dd's sync mode: to move to a kind hook (owned by another helper this session).
-  'src/env/posture.ts': ['dd'],
-};
+/** Files that name a kind for a reason outside the workload contract, and why: none now; keep it that way. */
+const KNOWN: Record<string, string[]> = {};
 
 function filesUnder(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => {

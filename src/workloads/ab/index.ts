@@ -35,4 +35,16 @@ export const ab = defineWorkloadKind({
     { program: 'ab', where: 'client', path: '/usr/bin/ab', debian: 'apache2-utils', probe: ['ab', '-V'] },
   ],
   create: (id, spec, title) => new AbWorkload(id, spec, title),
+  example: {
+    settings: { requests: 30000 },
+    details: { requests: 30000, concurrency: 32, keepAlive: true },
+    error: 'ab: apr_socket_recv: Connection reset by peer (104)',
+    durationMs: { min: 1500, spread: 300 },
+    cv: 0.02,
+    // At concurrency 32: time per request = 32 s / rate; the p99 a little over 2.5 times that.
+    secondary: {
+      time_per_request_ms: { fromPrimary: (rps) => (32 * 1000) / rps },
+      p99_ms: { fromPrimary: (rps) => (32 * 1000 * 2.6) / rps, cv: 0.08 },
+    },
+  },
 });

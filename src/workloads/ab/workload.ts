@@ -93,13 +93,15 @@ export class AbWorkload implements Workload {
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
     const machine = ctx.target.machine;
-    const { env, url } = await startStaticServer(ctx, this.id, this.spec, abProbe);
+    const { execCtx, url } = await startStaticServer(ctx, this.id, this.spec, abProbe);
     const spec = this.spec;
     const csv = `${ctx.scratchDir}/ab-${this.id}-percentiles.csv`;
+    // The client on the target's machine, wrapped as the target says (e.g. pinned to the client's CPUs).
+    const client = ctx.client ?? ((a: string[]) => a);
     return {
-      env,
+      execCtx,
       async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
-        const r = await machine.exec(withClientCpu(abArgv(spec, url, csv)), { timeoutMs, signal });
+        const r = await machine.exec(withClientCpu(client(abArgv(spec, url, csv))), { timeoutMs, signal });
         if (r.exitCode === 0) {
           // The CSV joins the report, where the parser finds its lines; removed so a stale one is never read.
           const c = await machine.exec(['sh', '-c', 'cat -- "$1" && rm -f -- "$1"', 'sh', csv], { timeoutMs: 30_000, signal });
@@ -107,8 +109,8 @@ export class AbWorkload implements Workload {
         }
         const details: Record<string, unknown> = { url, requests: spec.requests, concurrency: spec.concurrency, keepAlive: spec.keepAlive };
         if (r.exitCode !== 0) {
-          const alive = await env.alive();
-          throw new SampleError(`ab failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await env.logs()).slice(-300)}`}`, details);
+          const alive = await execCtx.alive();
+          throw new SampleError(`ab failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await execCtx.logs()).slice(-300)}`}`, details);
         }
         let p;
         try {
@@ -140,7 +142,7 @@ export class AbWorkload implements Workload {
         for (const q of AB_PERCENTILES) if (pct[String(q)] !== undefined) values[`p${q}_ms`] = pct[String(q)] as number;
         return { values, details };
       },
-      cleanup: () => env.close(),
+      cleanup: () => execCtx.close(),
     };
   }
 }

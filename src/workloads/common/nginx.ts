@@ -2,7 +2,7 @@
  * nginx for the HTTP workload kinds (ab, and any other client measuring the same server): the generated
  * configuration, identical for bare metal and containers, and the server's start where the workload runs.
  */
-import { formatExecFailure, type Environment, type Machine } from '../../exec/types.js';
+import { formatExecFailure, type ExecContext, type Machine } from '../../exec/types.js';
 import type { WorkloadContext } from '../types.js';
 
 export interface NginxConfigOptions {
@@ -77,7 +77,7 @@ export interface StaticServerOptions {
 }
 
 export interface StaticServer {
-  env: Environment;
+  execCtx: ExecContext;
   /** http://127.0.0.1:<port><path>, as the client on the target's machine reaches it. */
   url: string;
   port: number;
@@ -142,15 +142,15 @@ export async function startStaticServer(ctx: WorkloadContext, workload: string, 
     const port = await pickPort(machine, probe, o.port);
     const config = nginxConfig({ dir, port, listenAll: bridge, workers: o.serverWorkers, user: isRoot ? { name: 'nobody', group: 'nogroup' } : undefined });
     await machine.writeFile(`${dir}/nginx.conf`, config);
-    const env = await target.open(
+    const execCtx = await target.open(
       { workload, mounts: [{ path: dir, readOnly: false }], scratchDir: ctx.scratchDir, mainProcess: nginxArgv(dir), ports: [port] },
       ctx.signal,
     );
     const url = `http://127.0.0.1:${port}${o.path}`;
-    const ready = await waitReady(machine, url, probe, env.alive, ctx.signal);
-    if (ready === true) return { env, url, port };
-    lastError = `${ready}; server output: ${(await env.logs()).slice(-500)}`;
-    await env.close();
+    const ready = await waitReady(machine, url, probe, execCtx.alive, ctx.signal);
+    if (ready === true) return { execCtx, url, port };
+    lastError = `${ready}; server output: ${(await execCtx.logs()).slice(-500)}`;
+    await execCtx.close();
     if (o.port || !/in use|bind/i.test(lastError)) break;
   }
   throw new Error(`target ${target.id}: the HTTP server did not become ready: ${lastError}`);

@@ -40,4 +40,10 @@ export const dd = defineWorkloadKind({
   scratchBytes: (w) => ({ bytes: parseSize(w.blockSize) * w.count, lower: 'lower the dd count', field: 'count' }),
   dropsCaches: (w) => (w.dropCaches ? 'dropCaches' : undefined),
   create: (id, spec, title) => new DdWorkload(id, spec, title),
+  example: {
+    details: { sync: 'fdatasync', blockSize: 1048576, count: 256, droppedCaches: true },
+    error: "dd failed: exit 1: dd: error writing '/scratch/dd.out': No space left on device",
+    durationMs: { min: 600, spread: 400 },
+    cv: 0.03,
+  },
 });

@@ -33,19 +33,19 @@ export class DdWorkload implements Workload {
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
     const { target } = ctx;
-    const env = await target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir }, ctx.signal);
+    const execCtx = await target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir }, ctx.signal);
     const spec = this.spec;
     const expectedBytes = parseSize(spec.blockSize) * spec.count;
     const id = this.id;
     return {
-      env,
+      execCtx,
       async runSample({ seq, timeoutMs, signal }): Promise<SampleOutcome> {
         const details: Record<string, unknown> = { sync: spec.sync, blockSize: parseSize(spec.blockSize), count: spec.count };
         if (spec.dropCaches) details.droppedCaches = await dropCaches(target.machine, signal);
-        const file = `${env.scratchDir}/dd-${id}-${seq}.bin`;
-        const r = await env.exec(ddArgv(spec, file), { timeoutMs, signal });
+        const file = `${execCtx.scratchDir}/dd-${id}-${seq}.bin`;
+        const r = await execCtx.exec(ddArgv(spec, file), { timeoutMs, signal });
         // Remove the file whatever happened: it is ours, and a full disk must not stay full.
-        await env.exec(['rm', '-f', file], { timeoutMs: 60_000 }).catch(() => undefined);
+        await execCtx.exec(['rm', '-f', file], { timeoutMs: 60_000 }).catch(() => undefined);
         const parsed = parseDdOutput(r.stderr);
         Object.assign(details, parsed, { wallSeconds: r.durationMs / 1000 });
         if (r.exitCode !== 0) {
@@ -67,7 +67,7 @@ export class DdWorkload implements Workload {
         if (!(seconds > 0)) throw new SampleError(`dd reported ${seconds} s`, details);
         return { values: { [DD_METRIC]: bytes / seconds / 1e6 }, details };
       },
-      cleanup: () => env.close(),
+      cleanup: () => execCtx.close(),
     };
   }
 }

@@ -68,14 +68,14 @@ export class FioWorkload implements Workload {
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
-    const env = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir }, ctx.signal);
+    const execCtx = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir }, ctx.signal);
     const spec = this.spec;
-    const file = `${env.scratchDir}/fio-${this.id}.bin`;
+    const file = `${execCtx.scratchDir}/fio-${this.id}.bin`;
     const argv = fioArgv(spec, file);
     return {
-      env,
+      execCtx,
       async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
-        const r = await env.exec(argv, { timeoutMs, signal });
+        const r = await execCtx.exec(argv, { timeoutMs, signal });
         const details: Record<string, unknown> = { rw: spec.rw, blockSize: fioBlockSize(spec), size: parseSize(spec.size), ioengine: spec.ioengine, direct: spec.direct, iodepth: spec.iodepth, numjobs: spec.numjobs };
         if (r.exitCode !== 0) {
           // fio names the cause on a line of its own ("fio: pid=0, err=21/file:filesetup.c:150, func=unlink, error=Is a directory").
@@ -98,8 +98,8 @@ export class FioWorkload implements Workload {
         return { values, details };
       },
       async cleanup() {
-        await env.exec(['rm', '-f', file], { timeoutMs: 60_000 }).catch(() => undefined);
-        await env.close();
+        await execCtx.exec(['rm', '-f', file], { timeoutMs: 60_000 }).catch(() => undefined);
+        await execCtx.close();
       },
     };
   }

@@ -61,26 +61,26 @@ export class Iperf3Workload implements Workload {
     let lastError = '';
     for (let attempt = 0; attempt < 3; attempt++) {
       const port = await pickPort(machine, spec.port);
-      const env = await target.open(
+      const execCtx = await target.open(
         { workload: this.id, mounts: [], scratchDir: ctx.scratchDir, mainProcess: iperf3ServerArgv(port, bridge), ports: [port] },
         ctx.signal,
       );
       let address = spec.address === 'auto' ? '127.0.0.1' : spec.address;
       if (spec.address === 'auto' && bridge) {
         // The container's own address, read inside it: the run's own container, nothing else.
-        const fib = await env.exec(['cat', '/proc/net/fib_trie'], { timeoutMs: 30_000 });
+        const fib = await execCtx.exec(['cat', '/proc/net/fib_trie'], { timeoutMs: 30_000 });
         const own = localAddresses(fib.stdout);
         if (fib.exitCode !== 0 || own.length === 0) {
-          await env.close();
+          await execCtx.close();
           throw new Error(`target ${target.id}: cannot read the container's address (${formatExecFailure(fib)}); set address: 127.0.0.1 to go through the published port`);
         }
         address = own[0] as string;
       }
-      const ready = await waitReady(machine, address, port, env.alive, ctx.signal);
+      const ready = await waitReady(machine, address, port, execCtx.alive, ctx.signal);
       if (ready === true) {
-        const argv = iperf3ClientArgv(spec, address, port);
+        const argv = (ctx.client ?? ((a: string[]) => a))(iperf3ClientArgv(spec, address, port));
         return {
-          env,
+          execCtx,
           async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
             const r = await machine.exec(argv, { timeoutMs, signal });
             const details: Record<string, unknown> = { address, port, duration: spec.duration, streams: spec.streams, omit: spec.omit };
@@ -88,7 +88,7 @@ export class Iperf3Workload implements Workload {
             try {
               p = parseIperf3Json(r.stdout);
             } catch (e) {
-              const alive = await env.alive();
+              const alive = await execCtx.alive();
               throw new SampleError(`${(e as Error).message}${r.exitCode !== 0 ? ` (${formatExecFailure(r)})` : ''}${alive ? '' : '; the server is not running'}`, details);
             }
             Object.assign(details, p);
@@ -98,11 +98,11 @@ export class Iperf3Workload implements Workload {
             if (p.retransmits !== undefined) values.retransmits = p.retransmits;
             return { values, details };
           },
-          cleanup: () => env.close(),
+          cleanup: () => execCtx.close(),
         };
       }
-      lastError = `${ready}; server output: ${(await env.logs()).slice(-500)}`;
-      await env.close();
+      lastError = `${ready}; server output: ${(await execCtx.logs()).slice(-500)}`;
+      await execCtx.close();
       if (spec.port || !/in use|bind/i.test(lastError)) break;
     }
     throw new Error(`target ${target.id}: the iperf3 server did not become ready: ${lastError}`);

@@ -41,13 +41,13 @@ export class SysbenchWorkload implements Workload {
   }
 
   async prepare(ctx: WorkloadContext): Promise<PreparedWorkload> {
-    const env = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir }, ctx.signal);
+    const execCtx = await ctx.target.open({ workload: this.id, mounts: [], scratchDir: ctx.scratchDir }, ctx.signal);
     const spec = this.spec;
     const argv = sysbenchArgv(spec);
     return {
-      env,
+      execCtx,
       async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
-        const r = await env.exec(argv, { timeoutMs, signal });
+        const r = await execCtx.exec(argv, { timeoutMs, signal });
         const details: Record<string, unknown> = { test: spec.test, threads: spec.threads, duration: spec.duration };
         if (r.exitCode !== 0) throw new SampleError(`sysbench failed: ${formatExecFailure(r)}`, details);
         let p;
@@ -67,7 +67,7 @@ export class SysbenchWorkload implements Workload {
         if (p.mibPerSecond === undefined) throw new SampleError('sysbench memory printed no "MiB transferred" line', details);
         return { values: { [SYSBENCH_METRICS.memory]: p.mibPerSecond }, details };
       },
-      cleanup: () => env.close(),
+      cleanup: () => execCtx.close(),
     };
   }
 }

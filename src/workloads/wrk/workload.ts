@@ -49,17 +49,17 @@ export class WrkWorkload implements Workload {
     const machine = ctx.target.machine;
     const script = `${ctx.scratchDir}/wrk-${this.id}.lua`;
     await machine.writeFile(script, WRK_REPORT_SCRIPT);
-    const { env, url } = await startStaticServer(ctx, this.id, this.spec, wrkProbe);
+    const { execCtx, url } = await startStaticServer(ctx, this.id, this.spec, wrkProbe);
     const spec = this.spec;
-    const argv = wrkArgv(spec, script, url);
+    const argv = (ctx.client ?? ((a: string[]) => a))(wrkArgv(spec, script, url));
     return {
-      env,
+      execCtx,
       async runSample({ timeoutMs, signal }): Promise<SampleOutcome> {
         const r = await machine.exec(argv, { timeoutMs, signal });
         const details: Record<string, unknown> = { url, threads: spec.threads, connections: spec.connections, duration: spec.duration };
         if (r.exitCode !== 0) {
-          const alive = await env.alive();
-          throw new SampleError(`wrk failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await env.logs()).slice(-300)}`}`, details);
+          const alive = await execCtx.alive();
+          throw new SampleError(`wrk failed: ${formatExecFailure(r)}${alive ? '' : `; the server is not running: ${(await execCtx.logs()).slice(-300)}`}`, details);
         }
         let p;
         try {
@@ -87,7 +87,7 @@ export class WrkWorkload implements Workload {
           details,
         };
       },
-      cleanup: () => env.close(),
+      cleanup: () => execCtx.close(),
     };
   }
 }

@@ -3,7 +3,7 @@
 import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HostTarget } from '../../../src/targets/host.js';
+import { DirectTarget } from '../../../src/targets/direct.js';
 import { LocalMachine } from '../../../src/exec/local.js';
 import { fio } from '../../../src/workloads/fio/index.js';
 
@@ -20,7 +20,7 @@ describe.each([
     const w = fio.create('disk', spec, fio.defaultTitle());
     expect(w.metrics().find((m) => m.primary)?.metric).toBe(primary);
     const scratchDir = mkdtempSync(join(scratchRoot, `${rw}-`));
-    const target = new HostTarget('bare', 'Bare', new LocalMachine());
+    const target = new DirectTarget('bare', 'Bare', new LocalMachine());
     const prepared = await w.prepare({ runId: 'tfio', target, scratchDir, log: () => undefined });
     try {
       for (const seq of [1, 2]) {

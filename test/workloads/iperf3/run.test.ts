@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containerSchema } from '../../../src/scenario/schema.js';
 import { DockerTarget } from '../../../src/targets/docker.js';
-import { HostTarget } from '../../../src/targets/host.js';
+import { DirectTarget } from '../../../src/targets/direct.js';
 import { LocalMachine } from '../../../src/exec/local.js';
 import type { Target } from '../../../src/exec/types.js';
 import { iperf3 } from '../../../src/workloads/iperf3/index.js';
@@ -27,7 +27,7 @@ async function oneSample(target: Target, runId: string): Promise<{ values: Recor
 
 describe('iperf3 TCP throughput', () => {
   it('on this host: client and server on 127.0.0.1', async () => {
-    const s = await oneSample(new HostTarget('bare', 'Bare', new LocalMachine()), 'tiperf3host');
+    const s = await oneSample(new DirectTarget('bare', 'Bare', new LocalMachine()), 'tiperf3host');
     expect(s.details.address).toBe('127.0.0.1');
     expect(s.values.throughput_gbps).toBeGreaterThan(0);
     expect(s.values.retransmits).toBeGreaterThanOrEqual(0);

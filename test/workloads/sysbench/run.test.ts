@@ -1,6 +1,6 @@
 // sysbench for real on this host: cpu (events/s) and memory (MiB/s), one second each.
 import { describe, expect, it } from 'vitest';
-import { HostTarget } from '../../../src/targets/host.js';
+import { DirectTarget } from '../../../src/targets/direct.js';
 import { LocalMachine } from '../../../src/exec/local.js';
 import { sysbench } from '../../../src/workloads/sysbench/index.js';
 
@@ -11,7 +11,7 @@ describe.each([
   it(`measures ${metric}`, async () => {
     const w = sysbench.create('s', sysbench.schema.parse({ kind: 'sysbench', test, duration: 1 }), 'S');
     expect(w.metrics().filter((m) => m.primary).map((m) => m.metric)).toEqual([metric]);
-    const prepared = await w.prepare({ runId: 'tsysbench', target: new HostTarget('bare', 'Bare', new LocalMachine()), scratchDir: '/nonexistent', log: () => undefined });
+    const prepared = await w.prepare({ runId: 'tsysbench', target: new DirectTarget('bare', 'Bare', new LocalMachine()), scratchDir: '/nonexistent', log: () => undefined });
     try {
       const s = await prepared.runSample({ seq: 1, timeoutMs: 60_000 });
       expect(s.values[metric]).toBeGreaterThan(0);

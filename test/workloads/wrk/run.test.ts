@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { containerSchema } from '../../../src/scenario/schema.js';
 import { DockerTarget } from '../../../src/targets/docker.js';
-import { HostTarget } from '../../../src/targets/host.js';
+import { DirectTarget } from '../../../src/targets/direct.js';
 import { LocalMachine } from '../../../src/exec/local.js';
 import type { Target } from '../../../src/exec/types.js';
 import { SampleError } from '../../../src/workloads/types.js';
@@ -35,7 +35,7 @@ async function withPrepared<T>(target: Target, runId: string, settings: Record<s
 
 describe('wrk against nginx', () => {
   it('on this host: req/s and µs percentiles', async () => {
-    await withPrepared(new HostTarget('bare', 'Bare', new LocalMachine()), 'twrkhost', {}, async (p) => {
+    await withPrepared(new DirectTarget('bare', 'Bare', new LocalMachine()), 'twrkhost', {}, async (p) => {
       const s = await p.runSample({ seq: 1, timeoutMs: 60_000 });
       expect(s.values.requests_per_sec).toBeGreaterThan(0);
       expect(s.values.p50_us).toBeGreaterThan(0);

@@ -1,9 +1,9 @@
 /**
- * Builds the guest disk image once and caches it: debootstrap (minbase + the packages in
+ * Builds the guest disk once and caches it: debootstrap (minbase + the packages in
  * recipe.ts) from this host's Debian mirror, configure SSH/network/services, copy out the kernel
  * and initrd, then `mkfs.ext4 -d` the tree into a raw disk. Everything happens in a temporary
  * directory inside the cache and is renamed into place only when complete, so an interrupted or
- * failed build leaves no half-made image behind.
+ * failed build leaves no half-made disk behind.
  */
 import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { chmod, copyFile, mkdir, mkdtemp, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -28,7 +28,7 @@ import {
 import type { VmPaths } from './settings.js';
 import { EXPECTED_BUILD_MS, EXPECTED_DEBOOTSTRAP_MS } from './settings.js';
 
-export interface ImageManifest {
+export interface DiskManifest {
   recipe: string;
   recipeVersion: number;
   suite: string;
@@ -60,10 +60,10 @@ const BUILD_TOOLS: [string, string][] = [
 
 function checkBuildHost(): void {
   if (process.getuid?.() !== 0) {
-    throw new Error('building the guest image needs root (debootstrap creates device nodes and chroots); run `benchsuite vm up` as root once');
+    throw new Error('building the guest disk needs root (debootstrap creates device nodes and chroots); run `benchsuite vm up` as root once');
   }
   const missing = BUILD_TOOLS.filter(([t]) => !findTool(t)).map(([, pkg]) => pkg);
-  if (missing.length) throw new Error(`missing tools to build the guest image: apt-get install ${[...new Set(missing)].join(' ')}`);
+  if (missing.length) throw new Error(`missing tools to build the guest disk: apt-get install ${[...new Set(missing)].join(' ')}`);
 }
 
 /** The mirror from this host's APT sources (or $BENCHSUITE_VM_MIRROR, set by the user). */
@@ -93,17 +93,17 @@ export function hostDebianMirror(): string {
   );
 }
 
-export async function readManifest(paths: VmPaths): Promise<ImageManifest | undefined> {
+export async function readManifest(paths: VmPaths): Promise<DiskManifest | undefined> {
   try {
-    const m = JSON.parse(await readFile(paths.manifest, 'utf8')) as ImageManifest;
+    const m = JSON.parse(await readFile(paths.manifest, 'utf8')) as DiskManifest;
     return typeof m.recipe === 'string' ? m : undefined;
   } catch {
     return undefined;
   }
 }
 
-/** Is there a complete image built by the current recipe? */
-export async function imageReady(paths: VmPaths): Promise<ImageManifest | undefined> {
+/** Is there a complete guest disk built by the current recipe? */
+export async function diskReady(paths: VmPaths): Promise<DiskManifest | undefined> {
   const m = await readManifest(paths);
   if (!m || m.recipe !== recipeId()) return undefined;
   for (const f of [paths.disk, paths.kernel, paths.initrd, paths.identityFile, paths.knownHostsFile]) if (!existsSync(f)) return undefined;
@@ -210,8 +210,8 @@ export interface BuildOptions {
   log?: (line: string) => void;
 }
 
-/** Build the image into `paths.imageDir` (replacing an outdated one). Call with the cache lock held. */
-export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<ImageManifest> {
+/** Build the guest disk into `paths.diskDir` (replacing an outdated one). Call with the cache lock held. */
+export async function buildDisk(paths: VmPaths, opts: BuildOptions): Promise<DiskManifest> {
   const log = opts.log ?? (() => undefined);
   const { step, elapsedMs } = stepLogger(log);
   const signal = opts.signal;
@@ -230,14 +230,14 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
       stepsMs[name] = Math.round(performance.now() - t0);
     }
   };
-  // The ETA: the previous build's own step times where one is cached (an outdated image), else the
+  // The ETA: the previous build's own step times where one is cached (an outdated disk), else the
   // times measured on the machine benchsuite is developed on.
   const previous = (await readManifest(paths).catch(() => undefined))?.stepsMs;
   const expectDebootstrapMs = previous?.debootstrap ?? EXPECTED_DEBOOTSTRAP_MS;
   const expectTotalMs = previous ? Object.values(previous).reduce((a, b) => a + b, 0) : EXPECTED_BUILD_MS;
   try {
     step(
-      `building the guest image (Debian ${SUITE}, ${GUEST_PACKAGES.length} packages) in ${tmp}; expected ~${Math.round(expectTotalMs / 60_000)} min (${previous ? "the previous build's time" : 'measured on a 2-core machine'}), cached after`,
+      `building the guest disk (Debian ${SUITE}, ${GUEST_PACKAGES.length} packages) in ${tmp}; expected ~${Math.round(expectTotalMs / 60_000)} min (${previous ? "the previous build's time" : 'measured on a 2-core machine'}), cached after`,
     );
     await timed('keys', async () => {
       for (const [file, comment] of [
@@ -349,7 +349,7 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
     });
     await timed('cleanup', () => removeBuildDir(rootfs));
 
-    const manifest: ImageManifest = {
+    const manifest: DiskManifest = {
       recipe: recipeId(),
       recipeVersion: RECIPE_VERSION,
       suite: SUITE,
@@ -366,15 +366,15 @@ export async function buildImage(paths: VmPaths, opts: BuildOptions): Promise<Im
     await writeFile(join(tmp, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     throwIfAborted(signal);
 
-    // Into place: an outdated image is moved aside first and removed after.
+    // Into place: an outdated disk is moved aside first and removed after.
     let old: string | undefined;
-    if (existsSync(paths.imageDir)) {
+    if (existsSync(paths.diskDir)) {
       old = join(paths.cacheDir, `.old-${process.pid}-${Date.now()}`);
-      await rename(paths.imageDir, old);
+      await rename(paths.diskDir, old);
     }
-    await rename(tmp, paths.imageDir);
+    await rename(tmp, paths.diskDir);
     if (old) await removeBuildDir(old);
-    step(`guest image ready: ${paths.disk} (kernel ${kernel.version}, ${all.size} packages, built in ${(manifest.buildMs / 1000).toFixed(0)} s)`);
+    step(`guest disk ready: ${paths.disk} (kernel ${kernel.version}, ${all.size} packages, built in ${(manifest.buildMs / 1000).toFixed(0)} s)`);
     return manifest;
   } catch (e) {
     await removeBuildDir(tmp).catch((err: unknown) => log(`could not remove ${tmp}: ${String(err)}`));

@@ -1,20 +1,16 @@
 // The persistent remote shell of an SSH machine, against a real sshd on 127.0.0.1: framing with hostile output,
 // exit codes, timeouts and aborts that kill the remote process group, and sessions that drop and come back.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SshMachine } from '../../src/exec/ssh.js';
 import { ConnectionError } from '../../src/exec/types.js';
-import { startSshd, type TestSshd } from '../helpers/sshd.js';
+import { withLoopbackSshMachine, type TestSshd } from '../helpers/sshd.js';
 import { HOSTILE_ARGS } from '../helpers/hostile-args.js';
 
-let sshd: TestSshd;
 let m: SshMachine;
-beforeAll(async () => {
-  sshd = await startSshd();
-  m = new SshMachine(sshd.url, { identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile });
-});
-afterAll(async () => {
-  await m?.close();
-  await sshd?.dispose();
+let sshd: TestSshd;
+withLoopbackSshMachine((machine, server) => {
+  m = machine;
+  sshd = server;
 });
 
 const opts = { timeoutMs: 20_000 };

@@ -86,8 +86,8 @@ describe('doctor names the fix', () => {
     expect(d?.detail).toMatch(/nonexistent\.sock/);
     expect(d?.fix).toContain('nohup dockerd >/var/log/dockerd.log 2>&1 &');
     expect(find(r.checks, 'docker', 'image')?.ok).toBe(false);
-    // The bare-metal target does not need Docker.
-    expect(r.checks.filter((c) => c.target === 'bare').every((c) => c.ok)).toBe(true);
+    // The bare-metal target does not need Docker (its load check is a warning that depends on this shared machine).
+    expect(r.checks.filter((c) => c.target === 'bare' && c.name !== 'load').every((c) => c.ok)).toBe(true);
     const text = formatChecks(r.checks);
     expect(text).toMatch(/^FAIL docker\s+docker: Docker is not reachable/m);
     expect(text).toMatch(/fix: .*start dockerd: nohup dockerd/);
