@@ -22,8 +22,9 @@ export interface Progress {
 
 function fmtEta(sec: number | null): string {
   if (sec === null || !Number.isFinite(sec)) return '?';
-  if (sec < 60) return `${Math.round(sec)}s`;
-  return `${Math.floor(sec / 60)}m${String(Math.round(sec % 60)).padStart(2, '0')}s`;
+  const whole = Math.round(sec); // round once, so 119.6 s is 2m00s (not 1m60s) and 59.6 s is 1m00s
+  if (whole < 60) return `${whole}s`;
+  return `${Math.floor(whole / 60)}m${String(whole % 60).padStart(2, '0')}s`;
 }
 
 function projected(e: ProgressEvent): string {

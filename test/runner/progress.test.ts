@@ -33,6 +33,8 @@ describe('plain lines (not a terminal)', () => {
     p.update(event({ done: 4, round: 4, etaSec: 59.4 }));
     p.update(event({ warmup: true, etaSec: 60 }));
     p.update(event({ etaSec: 3725 })); // 62 min 5 s
+    p.update(event({ etaSec: 119.6 })); // rounds to 120 s: two whole minutes, never "1m60s"
+    p.update(event({ etaSec: 59.6 })); // rounds to 60 s
     p.update(event({ etaSec: null }));
     p.update(event({ etaSec: Infinity }));
     p.log('note: something');
@@ -42,6 +44,8 @@ describe('plain lines (not a terminal)', () => {
       '[4/10] dd · docker · round 5 · 512 MB/s · ETA 59s',
       '[3/10] dd · docker (warmup) · 512 MB/s · ETA 1m00s',
       '[3/10] dd · docker · round 1 · 512 MB/s · ETA 62m05s',
+      '[3/10] dd · docker · round 1 · 512 MB/s · ETA 2m00s',
+      '[3/10] dd · docker · round 1 · 512 MB/s · ETA 1m00s',
       '[3/10] dd · docker · round 1 · 512 MB/s · ETA ?',
       '[3/10] dd · docker · round 1 · 512 MB/s · ETA ?',
       'note: something',
