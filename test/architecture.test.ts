@@ -117,3 +117,45 @@ describe('architecture', () => {
     expect(folderCycles(folderGraph()).map((c) => c.join(' → '))).toEqual([]);
   });
 });
+
+describe('the runner is a pipeline of short steps', () => {
+  /** Every function-like node with a body in a file, as [name, first line, line count]. */
+  async function functionLengths(file: string): Promise<Array<[string, number, number]>> {
+    const ts = (await import('typescript')).default;
+    const sf = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.Latest, true);
+    const out: Array<[string, number, number]> = [];
+    const visit = (n: import('typescript').Node): void => {
+      if (ts.isFunctionLike(n) && 'body' in n && n.body) {
+        const first = sf.getLineAndCharacterOfPosition(n.getStart()).line;
+        const last = sf.getLineAndCharacterOfPosition(n.end).line;
+        const name = 'name' in n && n.name ? n.name.getText(sf) : '(anonymous)';
+        out.push([name, first + 1, last - first + 1]);
+      }
+      ts.forEachChild(n, visit);
+    };
+    visit(sf);
+    return out;
+  }
+
+  it('no function in src/runner is longer than 80 lines', async () => {
+    const long: string[] = [];
+    for (const f of files(join(SRC, 'runner'))) {
+      for (const [name, line, n] of await functionLengths(f)) if (n > 80) long.push(`${relative(SRC, f)}:${line} ${name} (${n} lines)`);
+    }
+    expect(long).toEqual([]);
+  });
+
+  it('the length check sees a long function (so the test above can fail)', async () => {
+    const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'bs-arch-'));
+    try {
+      const f = join(dir, 'long.ts');
+      writeFileSync(f, `export function long(): number {\n${'  let x = 1;\n'.repeat(1)}${Array.from({ length: 85 }, (_, i) => `  x += ${i};`).join('\n')}\n  return x;\n}\n`);
+      const found = await functionLengths(f);
+      expect(found).toEqual([['long', 1, 89]]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
