@@ -39,6 +39,8 @@ export class SshMachine implements Machine {
   private readonly sessions: ExecSession[] = [];
   /** Servers started with spawn() and still running: their trees are the benchmark's own CPU. */
   private readonly spawned = new Set<number>();
+  /** Spawned process-group leaders still running → their log file (close() stops what stop() did not). */
+  private readonly spawnedLogs = new Map<number, string>();
 
   constructor(url: string, private readonly options: SshOptions = {}) {
     const parsed = parseSshUrl(url);
@@ -114,7 +116,7 @@ export class SshMachine implements Machine {
       argv: this.sessionArgv(['exec', 'sh']),
       mode: 'process-group',
       killGroup: async (pid) => {
-        await runProcess([...this.sshArgv(), `kill -KILL -- -${pid} ${pid} 2>/dev/null; true`], { timeoutMs: 15_000 });
+        await runProcess([...this.sshArgv(), `kill -KILL -${pid} ${pid} 2>/dev/null; true`], { timeoutMs: 15_000 });
       },
       failure: (message) => new ConnectionError(message),
       what: `the SSH session to ${this.address}`,
@@ -143,7 +145,7 @@ export class SshMachine implements Machine {
     const remote = `echo ${PID_MARK}$$ >&2; exec ${quoteCommandLine(argv)}`;
     let remotePid: string | undefined;
     const killRemote = async (): Promise<void> => {
-      if (remotePid) await runProcess([...this.sshArgv(), `kill -KILL -- -${remotePid}`], { timeoutMs: 10_000 });
+      if (remotePid) await runProcess([...this.sshArgv(), `kill -KILL -${remotePid}`], { timeoutMs: 10_000 });
     };
     const controller = new AbortController();
     const onAbort = (): void => controller.abort();
@@ -200,6 +202,7 @@ export class SshMachine implements Machine {
       throw new Error(`could not start ${argv[0]} on ${this.address}: ${r.stderr.trim()}`);
     }
     this.spawned.add(Number(pid));
+    this.spawnedLogs.set(Number(pid), logFile);
     let lastLog = '';
     const running = async (): Promise<boolean> => {
       const c = await this.exec(['kill', '-0', pid], { timeoutMs: 15_000 });
@@ -210,13 +213,11 @@ export class SshMachine implements Machine {
       running,
       output: () => lastLog,
       stop: async () => {
+        // The log is best effort; the kill must happen even when reading it fails.
+        lastLog = await this.exec(['tail', '-c', '4096', logFile], { timeoutMs: 15_000 }).then((l) => l.stdout, () => lastLog);
+        await this.killGroup(pid, logFile);
         this.spawned.delete(Number(pid));
-        const log = await this.exec(['tail', '-c', '4096', logFile], { timeoutMs: 15_000 });
-        lastLog = log.stdout;
-        await this.exec(
-          ['sh', '-c', 'kill -TERM -- "-$1" 2>/dev/null; sleep 0.5; kill -KILL -- "-$1" 2>/dev/null; rm -f "$2"; true', 'sh', pid, logFile],
-          { timeoutMs: 15_000 },
-        );
+        this.spawnedLogs.delete(Number(pid));
       },
     };
   }
@@ -230,7 +231,21 @@ export class SshMachine implements Machine {
     if (r.exitCode !== 0) throw new Error(`could not write ${path} on ${this.address}: ${r.stderr.trim()}`);
   }
 
+  /** TERM, then KILL, the remote process group `pid` leads; removes its log. */
+  private async killGroup(pid: string, logFile: string): Promise<void> {
+    await this.exec(
+      ['sh', '-c', 'kill -TERM "-$1" 2>/dev/null; sleep 0.5; kill -KILL "-$1" 2>/dev/null; rm -f "$2"; true', 'sh', pid, logFile],
+      { timeoutMs: 15_000 },
+    );
+  }
+
   async close(): Promise<void> {
+    // A server whose stop() never ran (or failed) must not outlive the connection that started it.
+    for (const [pid, logFile] of [...this.spawnedLogs]) {
+      await this.killGroup(String(pid), logFile).catch(() => undefined);
+      this.spawned.delete(pid);
+      this.spawnedLogs.delete(pid);
+    }
     for (const s of this.sessions.splice(0)) s.close();
     await runProcess(['ssh', '-o', `ControlPath=${this.controlDir}/cm-%C`, '-O', 'exit', '-p', String(this.addr.port), '-l', this.addr.user, this.addr.host], {
       timeoutMs: 5000,

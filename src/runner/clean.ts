@@ -85,8 +85,9 @@ export async function removeLeftovers(machine: Machine, l: Leftovers): Promise<s
     done.push(`removed ${l.containers.length} container(s) on ${l.machine}`);
   }
   for (const s of l.servers) {
-    await machine.exec(['kill', '-TERM', '--', `-${s.pgid}`], { timeoutMs: 10_000 });
-    await machine.exec(['kill', '-KILL', '--', `-${s.pgid}`], { timeoutMs: 10_000 });
+    // No `--`: through an SSH machine's `sh` (dash) the builtin kill takes it for a pid and kills nothing.
+    await machine.exec(['kill', '-TERM', `-${s.pgid}`], { timeoutMs: 10_000 });
+    await machine.exec(['kill', '-KILL', `-${s.pgid}`], { timeoutMs: 10_000 });
     done.push(`stopped server pid ${s.pid} on ${l.machine}`);
   }
   for (const d of l.scratchDirs) {

@@ -1,4 +1,5 @@
 // SSH targets against a real sshd on 127.0.0.1 (generated keys, non-default port).
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,6 +105,13 @@ warmup: 0
     stderr = r.stderr;
     results = readOnlyResults(resultsDir);
   }, 240_000);
+
+  it('leaves no server behind on the SSH host (its nginx was started over SSH and must be stopped over SSH)', () => {
+    expect(code, stderr).toBe(0);
+    // The "remote" host is this machine: any process whose command line names the run's id is a leftover.
+    const left = spawnSync('pgrep', ['-af', results.runId], { encoding: 'utf8' }).stdout.trim();
+    expect(left).toBe('');
+  });
 
   it('runs through SSH for real, visible in the results', () => {
     expect(code, stderr).toBe(0);

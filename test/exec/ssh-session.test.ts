@@ -129,6 +129,16 @@ describe('SshMachine kept-open shell: timeouts, aborts, dropped sessions', () =>
     expect((await m.exec(['echo', 'ok'], opts)).stdout).toBe('ok\n');
   });
 
+  it('close() stops a server it spawned whose stop() never ran: nothing outlives the connection', async () => {
+    const other = new SshMachine(sshd.url, { identityFile: sshd.identityFile, knownHostsFile: sshd.knownHostsFile });
+    const bg = await other.spawn(['sleep', '42.71']);
+    expect(await bg.running()).toBe(true);
+    expect(await remoteProcs('sleep 42.71')).not.toEqual([]);
+    await other.close(); // no bg.stop()
+    await sleep(300);
+    expect(await remoteProcs('sleep 42.71')).toEqual([]);
+  });
+
   it('reports an unreachable host as a ConnectionError, and works again when it is back', async () => {
     await sshd.stop();
     await expect(m.exec(['true'], { timeoutMs: 10_000 })).rejects.toBeInstanceOf(ConnectionError);

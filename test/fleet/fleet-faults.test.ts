@@ -84,8 +84,15 @@ describe('an sshd killed mid-run', () => {
     expect(r.stdout).toMatch(/^victim\s+failed\s/m);
     expect(r.stdout).toMatch(/^fleet \(k=1\)\s+pooled/m);
 
-    // Back up: --resume FLEETID reruns the victim only.
+    // Back up: the lost run could not remove its scratch directory on the victim (its sshd was gone), which
+    // `clean --run` does, as the product tells users; then --resume FLEETID reruns the victim only.
     await b?.start();
+    const lostScratch = `/var/tmp/benchsuite/${victim?.runId as string}`;
+    if (existsSync(lostScratch)) {
+      const cleaned = await runCli(['clean', '--run', victim?.runId as string]);
+      expect(cleaned.code, cleaned.stderr).toBe(0);
+    }
+    expect(existsSync(lostScratch)).toBe(false);
     const steadyFile = join(dir, steady?.resultsFile as string);
     const steadyMtime = statSync(steadyFile).mtimeMs;
     const again = await runCli(['run', '--resume', fleet.fleetId, '--results-dir', resultsDir, '--no-reports']);
