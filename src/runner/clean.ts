@@ -85,9 +85,11 @@ export async function removeLeftovers(machine: Machine, l: Leftovers): Promise<s
     done.push(`removed ${l.containers.length} container(s) on ${l.machine}`);
   }
   for (const s of l.servers) {
-    // No `--`: through an SSH machine's `sh` (dash) the builtin kill takes it for a pid and kills nothing.
-    await machine.exec(['kill', '-TERM', `-${s.pgid}`], { timeoutMs: 10_000 });
-    await machine.exec(['kill', '-KILL', `-${s.pgid}`], { timeoutMs: 10_000 });
+    // Always the shell's builtin kill: procps' /bin/kill (a local argv) needs `--` before a negative pid, while
+    // dash's builtin (an SSH machine's `sh`) takes `--` for a pid and kills nothing; `sh -c 'kill -SIG "-$1"'`
+    // means the same in dash and bash.
+    await machine.exec(['sh', '-c', 'kill -TERM "-$1"', 'sh', String(s.pgid)], { timeoutMs: 10_000 });
+    await machine.exec(['sh', '-c', 'kill -KILL "-$1" 2>/dev/null; true', 'sh', String(s.pgid)], { timeoutMs: 10_000 });
     done.push(`stopped server pid ${s.pid} on ${l.machine}`);
   }
   for (const d of l.scratchDirs) {
