@@ -3,7 +3,7 @@
  * (customBiggerIsBetter / customSmallerIsBetter, one file per direction) and the Bencher Metric Format.
  * Each has a validator so tests (and users) can check a file against the documented shape.
  */
-import type { RunResults } from '../results/model.js';
+import type { MetricInfo, RunResults } from '../results/model.js';
 import { TCG_LABEL, fmtNumber, decimalsFor, slug } from './common.js';
 import { buildTableModel, type MetricRow, type SecurityRow, type TableModel } from './table-model.js';
 
@@ -40,13 +40,7 @@ export interface SummaryJson {
     accelerator: string | null;
     kernelSecurity: { value: 'Shared' | 'Isolated' | 'Unknown'; virtualization: string | null; reason: string } | null;
   }[];
-  metrics: {
-    workload: string;
-    metric: string;
-    title: string;
-    unit: string;
-    higherIsBetter: boolean;
-    primary: boolean;
+  metrics: (Pick<MetricInfo, 'workload' | 'metric' | 'title' | 'unit' | 'higherIsBetter' | 'primary'> & {
     results: {
       target: string;
       n: number;
@@ -83,7 +77,7 @@ export interface SummaryJson {
       /** The paired analysis over adjacent pairs, used or not; null when the results have none. */
       paired: { n: number; method: string; estimate: number | null; ci: Interval | null; used: boolean; reason: string | null } | null;
     }[];
-  }[];
+  })[];
   environmentDifferences: string[];
   /** The table's numbered footnotes, in order. */
   footnotes: string[];
