@@ -72,6 +72,10 @@ export default defineConfig({
       // would pay for it. What it checks at the level of single values (quantiles, intervals, the correction
       // factor) the scipy and hand-computed tests in test/stats pin exactly.
       'test/stats/calibration.test.ts',
+      // Spins real busy loops on this host for a second per sample (integration, not unit-level): every runner
+      // mutant it reaches would pay 4 s. What it checks end to end, the unit tests of the noise arithmetic
+      // (test/util/cpu-noise.test.ts) and the runner's fakes check without real processes.
+      'test/runner/noise.test.ts',
       // Any test that spawns the CLI, wherever it lives (e.g. test/report/table-brief.test.ts).
       ...cliTests(),
     ],

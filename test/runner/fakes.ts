@@ -17,6 +17,7 @@ import type { PreparedWorkload, SampleOutcome, Workload, WorkloadContext } from 
 import type { RunTargets } from '../../src/runner/pipeline.js';
 import { runScenario } from '../../src/runner/run.js';
 import type { Survey } from '../../src/runner/preflight.js';
+import type { SamplingPolicy } from '../../src/runner/take.js';
 
 /**
  * This host, with the runner's scratch-directory commands (src/runner/scratch.ts: `mkdir -p -m 0755 root`,
@@ -189,7 +190,7 @@ export function readResults(dir: string, runId: string): RunResults {
 export const FAST = { retryDelayMs: 1 };
 
 /** One run of the fake workload on fake targets A, B (or the scenario's), results in a fresh directory. */
-export async function run(input: Partial<ScenarioInput>, script: Script, opts: { targets?: FakeTarget[]; seed?: number; signal?: AbortSignal; survey?: Survey } = {}) {
+export async function run(input: Partial<ScenarioInput>, script: Script, opts: { targets?: FakeTarget[]; seed?: number; signal?: AbortSignal; survey?: Survey; policy?: Partial<SamplingPolicy> } = {}) {
   const scratch = tempDir('scratch');
   const resultsDir = tempDir('results');
   const scenario = scenarioWith(input, scratch);
@@ -202,7 +203,7 @@ export async function run(input: Partial<ScenarioInput>, script: Script, opts: {
   let results: RunResults;
   try {
     results = await runScenario({
-      scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: FAST, survey: opts.survey ?? false,
+      scenario, resultsDir, targets: runTargets(targets), workloads: [workload], progress, seed: opts.seed, signal: opts.signal, policy: { ...FAST, ...opts.policy }, survey: opts.survey ?? false,
     });
   } finally {
     if (saved === undefined) delete process.env.BENCHSUITE_GIT_COMMIT;

@@ -1,7 +1,8 @@
 /** Run ids (sortable, safe in file and container names) and the git facts a run records. */
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { gitInfo } from '../../src/runner/git.js';
+import type { ExecResult } from '../../src/exec/types.js';
+import { gitInfo, type GitRunner } from '../../src/runner/git.js';
 import { newRunId } from '../../src/runner/run-id.js';
 
 describe('newRunId', () => {
@@ -39,5 +40,44 @@ describe('gitInfo', () => {
     expect(await gitInfo({})).toEqual({ commit: head, branch });
     // A CI branch name without a commit variable still wins over git's.
     expect(await gitInfo({ BENCHSUITE_GIT_BRANCH: 'ci-branch' })).toEqual({ commit: head, branch: 'ci-branch' });
+  });
+
+  // What git answers (captured from git 2.x): exit 128 outside a repository and in one with no commit yet.
+  const answer = (exitCode: number, stdout = ''): ExecResult => ({ argv: [], stdout, stderr: exitCode ? 'fatal: not a git repository\n' : '', exitCode, timedOut: false, aborted: false, durationMs: 1 });
+  const fakeGit = (answers: Record<string, ExecResult | 'missing'>): { run: GitRunner; asked: string[] } => {
+    const asked: string[] = [];
+    const run: GitRunner = async (argv) => {
+      const key = argv.join(' ');
+      asked.push(key);
+      const a = answers[key];
+      if (a === undefined) throw new Error(`unexpected command ${key}`);
+      if (a === 'missing') throw Object.assign(new Error('spawn git ENOENT'), { code: 'ENOENT' });
+      return a;
+    };
+    return { run, asked };
+  };
+
+  it('without git installed: no commit, and the CI branch if one is set', async () => {
+    const missing = fakeGit({ 'git rev-parse HEAD': 'missing' });
+    expect(await gitInfo({}, missing.run)).toBeUndefined();
+    expect(await gitInfo({ BENCHSUITE_GIT_BRANCH: 'b' }, missing.run)).toEqual({ branch: 'b' });
+    expect(missing.asked).toEqual(['git rev-parse HEAD', 'git rev-parse HEAD']);
+  });
+
+  it('outside a repository (git exits 128): no commit, and the CI branch if one is set', async () => {
+    const outside = fakeGit({ 'git rev-parse HEAD': answer(128) });
+    expect(await gitInfo({}, outside.run)).toBeUndefined();
+    expect(await gitInfo({ GITHUB_REF_NAME: 'main' }, outside.run)).toEqual({ branch: 'main' });
+    // The branch is not asked for when there is no commit.
+    expect(outside.asked).toEqual(['git rev-parse HEAD', 'git rev-parse HEAD']);
+  });
+
+  it('a commit whose branch git cannot name: the commit alone (trimmed), never a failed command\'s output', async () => {
+    const noBranch = fakeGit({ 'git rev-parse HEAD': answer(0, 'c0ffee\n'), 'git rev-parse --abbrev-ref HEAD': answer(128, 'HEAD\n') });
+    expect(await gitInfo({}, noBranch.run)).toEqual({ commit: 'c0ffee', branch: undefined });
+    const branchMissing = fakeGit({ 'git rev-parse HEAD': answer(0, 'c0ffee\n'), 'git rev-parse --abbrev-ref HEAD': 'missing' });
+    expect(await gitInfo({}, branchMissing.run)).toEqual({ commit: 'c0ffee', branch: undefined });
+    const both = fakeGit({ 'git rev-parse HEAD': answer(0, ' c0ffee \n'), 'git rev-parse --abbrev-ref HEAD': answer(0, ' topic \n') });
+    expect(await gitInfo({}, both.run)).toEqual({ commit: 'c0ffee', branch: 'topic' });
   });
 });

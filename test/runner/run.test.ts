@@ -85,6 +85,37 @@ describe('failures', () => {
     expect(results.status).toBe('failed');
   });
 
+  it('backs off k × retryDelayMs before attempt k + 1, and says so', async () => {
+    const script: Script = (t, k) => (t === 'B' && k < 2 ? new ConnectionError('gone') : 5);
+    const { results, progress } = await run({ samples: 2 }, script, { policy: { retryDelayMs: 4 } });
+    // Attempt 1 lost → wait 1 × 4 ms; attempt 2 lost → wait 2 × 4 ms; attempt 3 succeeds.
+    expect(progress.lines.filter((l) => l.includes('retrying'))).toEqual(['w · B: gone; retrying in 0.004 s', 'w · B: gone; retrying in 0.008 s']);
+    expect(results.samples.filter((s) => s.target === 'B').map((s) => s.attempts)).toEqual([3, 1]);
+  });
+
+  it('an interrupt during the back-off ends the wait at once and records nothing for that sample', async () => {
+    const controller = new AbortController();
+    const script: Script = (t) => {
+      if (t === 'B') {
+        setTimeout(() => controller.abort(), 20);
+        return new ConnectionError('gone');
+      }
+      return 5;
+    };
+    const started = performance.now();
+    // A 60 s back-off: the run ends only because the abort cuts the wait short.
+    const { results } = await run({ samples: 3 }, script, { signal: controller.signal, policy: { retryDelayMs: 60_000 } });
+    expect(performance.now() - started).toBeLessThan(30_000);
+    expect(results.status).toBe('interrupted');
+    expect(results.samples.filter((s) => s.target === 'B')).toEqual([]);
+  });
+
+  it('a failure\'s progress line carries the first 80 characters of its error', async () => {
+    const long = `${'x'.repeat(80)}TAIL`;
+    const { progress } = await run({ samples: 2 }, (t) => (t === 'B' ? new SampleError(long) : 1));
+    expect(progress.events.find((e) => e.target === 'B')?.text).toBe(`failed: ${'x'.repeat(80)}`);
+  });
+
   it('gives up a sample after three lost connections', async () => {
     const script: Script = (t, k) => (t === 'B' && k < 3 ? new ConnectionError('gone') : 5);
     const { results } = await run({ samples: 2 }, script);
