@@ -67,10 +67,12 @@ describe('adjacentPairs', () => {
 });
 
 describe('analyze: the paired record', () => {
-  const out = analyze(run(interleaved(B, C), { tolerancePct: 3 }));
-  const cmp = out.comparisons[0]!;
+  // Computed inside each test, not at collection: code run while vitest collects the file is invisible to
+  // per-test coverage, so a mutation tester would never rerun these tests for it (docs/testing.md).
+  const freshOut = () => { const out = analyze(run(interleaved(B, C), { tolerancePct: 3 })); const cmp = out.comparisons[0]!; return { out, cmp }; };
 
   it('is the t-interval of the mean log ratio over the 6 pairs, worked by hand', () => {
+    const { cmp } = freshOut();
     expect(cmp.paired).toBeDefined();
     const p = cmp.paired!;
     expect(p.n).toBe(6);
@@ -82,6 +84,7 @@ describe('analyze: the paired record', () => {
   });
 
   it('is used here: shared drift, narrower than Fieller, and the verdict follows it', () => {
+    const { cmp } = freshOut();
     const p = cmp.paired!;
     expect(p.used).toBe(true);
     expect(p.reason).toBeNull();

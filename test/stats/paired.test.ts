@@ -20,8 +20,11 @@ const B = [100, 110, 90, 105, 95, 100, 108, 97];
 const C = [96, 104, 87, 99, 92, 95, 101, 94];
 
 describe('pairedInterval, positive metric (log ratio)', () => {
-  const p = pairedInterval(B, C);
+  // Computed inside each test, not at collection: code run while vitest collects the file is invisible to
+  // per-test coverage, so a mutation tester would never rerun these tests for it (docs/testing.md).
+  const freshP = () => { const p = pairedInterval(B, C); return { p }; };
   it('is the t-interval of mean ln(c/b), back-transformed (scipy)', () => {
+    const { p } = freshP();
     expect(p.method).toBe('paired-log');
     expect(p.n).toBe(8);
     expect(p.df).toBe(7);
@@ -32,17 +35,20 @@ describe('pairedInterval, positive metric (log ratio)', () => {
     expect(p.nullReason).toBeNull();
   });
   it('reports the lag-1 autocorrelation of the differences and the correlation of the logs (numpy/scipy)', () => {
+    const { p } = freshP();
     expect(p.lag1).toBeCloseTo(-0.5991916974090268, 10);
     expect(p.correlation).toBeCloseTo(0.9926219954309602, 10);
     expect(correlationPValue(p.correlation!, 8)).toBeCloseTo(4.992527833516983e-7, 12);
   });
   it('is scale-free and bounded above −100 %', () => {
+    const { p } = freshP();
     const q = pairedInterval(B.map((v) => v * 1e-300), C.map((v) => v * 1e-300));
     expect(q.ci!.low).toBeCloseTo(p.ci!.low, 9);
     const tiny = pairedInterval([100, 100, 100, 100], [1, 30, 0.5, 2]);
     expect(tiny.ci!.low).toBeGreaterThan(-100);
   });
   it('a higher confidence widens it', () => {
+    const { p } = freshP();
     const w = pairedInterval(B, C, { confidence: 0.98 });
     expect(w.ci!.low).toBeLessThan(p.ci!.low);
     expect(w.ci!.high).toBeGreaterThan(p.ci!.high);
@@ -52,14 +58,18 @@ describe('pairedInterval, positive metric (log ratio)', () => {
 describe('pairedInterval, a metric that can be ≤ 0 (paired Fieller)', () => {
   const b = [-10, -12, -9, -11, -10.5, -9.5];
   const c = [-11, -13.5, -9.8, -12, -11.6, -10.2];
-  const p = pairedInterval(b, c, { positive: false });
+  // Computed inside each test, not at collection: code run while vitest collects the file is invisible to
+  // per-test coverage, so a mutation tester would never rerun these tests for it (docs/testing.md).
+  const freshP = () => { const p = pairedInterval(b, c, { positive: false }); return { p }; };
   it('solves the quadratic with the pairs’ covariance, with the sign rule of compare (np.roots)', () => {
+    const { p } = freshP();
     expect(p.method).toBe('paired-fieller');
     expect(p.estimate).toBeCloseTo(-9.838709677419356, 9); // (m_c/m_b − 1)·100·sign(m_b)
     expect(p.ci!.low).toBeCloseTo(-11.596616999550392, 8);
     expect(p.ci!.high).toBeCloseTo(-7.7497625867977815, 8);
   });
   it('each bound R makes the paired t statistic of c − R·b equal to ±t (test inversion)', () => {
+    const { p } = freshP();
     for (const pct of [p.ci!.low, p.ci!.high]) {
       const R = 1 - pct / 100; // negative baseline: difference = −(R − 1)·100
       const e = c.map((v, i) => v - R * b[i]!);
