@@ -17,14 +17,20 @@ export async function createScratch(machine: Machine, root: string, runId: strin
   const dir = `${runDir}/${targetId}`;
   const mk = await machine.exec(['mkdir', '-p', '-m', '0755', root], { timeoutMs: 30_000 });
   if (mk.exitCode !== 0) throw new Error(`cannot create scratch root ${root} on ${machine.address}: ${formatExecFailure(mk)}`);
-  await machine.exec(['mkdir', '-m', '0755', runDir], { timeoutMs: 30_000 }); // exists already when a second target shares the machine
-  await machine.writeFile(`${runDir}/${SCRATCH_MARKER}`, `${runId}\n`);
-  const r = await machine.exec(['mkdir', '-m', '0755', dir], { timeoutMs: 30_000 });
-  if (r.exitCode !== 0) {
-    // On resume the directory may be ours from before: accept it only with our marker.
-    const m = await machine.exec(['cat', `${runDir}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
-    if (m.stdout.trim() !== runId) throw new Error(`scratch directory ${dir} exists and is not benchsuite's: ${formatExecFailure(r)}`);
+  const marker = `${runDir}/${SCRATCH_MARKER}`;
+  const made = await machine.exec(['mkdir', '-m', '0755', runDir], { timeoutMs: 30_000 });
+  if (made.exitCode === 0) {
+    await machine.writeFile(marker, `${runId}\n`);
+  } else {
+    // Already there: ours only with this run's marker (a second target on the same machine, or a resume).
+    // Never write the marker into a directory benchsuite did not create: that would make it removable.
+    const m = await machine.exec(['cat', marker], { timeoutMs: 30_000 });
+    if (m.stdout.trim() !== runId) {
+      throw new Error(`scratch directory ${runDir} on ${machine.address} exists and is not benchsuite's (no marker of run ${runId}): ${formatExecFailure(made)}`);
+    }
   }
+  // Fails only on resume, when the target's directory is ours from before (the marker was checked above).
+  await machine.exec(['mkdir', '-m', '0755', dir], { timeoutMs: 30_000 });
   return dir;
 }
 
