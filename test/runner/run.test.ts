@@ -50,6 +50,14 @@ describe('order', () => {
     expect(new Set(rounds(one.results).map((r) => r.join(''))).size).toBeGreaterThan(2);
     expect(sequence(other.results)).not.toEqual(sequence(one.results));
   });
+
+  it('randomized: warm-up rounds are shuffled too (interleaving would give only A B C and C B A)', async () => {
+    const input: Partial<ScenarioInput> = { samples: 2, warmup: 8, order: 'randomized', targets: { A: { label: 'A' }, B: { label: 'B' }, C: { label: 'C' } } };
+    const { results } = await run(input, constant, { seed: 7 });
+    const warm = [...Array(8).keys()].map((k) => results.samples.filter((s) => s.warmup && s.round === -1 - k).map((s) => s.target).join(''));
+    for (const w of warm) expect([...w].sort().join('')).toBe('ABC');
+    expect(new Set(warm).size).toBeGreaterThan(2);
+  });
 });
 
 describe('warmups', () => {
