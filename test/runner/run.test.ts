@@ -4,11 +4,13 @@
  * written out by hand from the documented rules (docs/scenarios.md, "The run life cycle").
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { release } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
 import { ConnectionError } from '../../src/exec/types.js';
 import { SampleError } from '../../src/workloads/types.js';
+import { InputError } from '../../src/scenario/errors.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
 import { capture, FAST, FakeTarget, FakeWorkload, readResults, run, runTargets, sequence, type Script } from './fakes.js';
 
@@ -193,5 +195,32 @@ describe('interruption and resume', () => {
     expect(resumed.samples.map((s) => s.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     expect(resumed.notes.some((n) => n.startsWith('resumed at'))).toBe(true);
     expect(existsSync(join(first.scratch, first.results.runId))).toBe(false);
+  });
+
+  it('each target\'s fingerprint is recorded once; --resume refuses a target whose environment changed, naming what', async () => {
+    const controller = new AbortController();
+    const script: Script = (t, k) => {
+      if (t === 'B' && k === 1) {
+        controller.abort();
+        return 'hang';
+      }
+      return 5;
+    };
+    const first = await run({ samples: 3 }, script, { signal: controller.signal });
+    expect(first.results.status).toBe('interrupted');
+    // Recorded from this host (read independently here).
+    for (const t of first.results.targets) expect(t.fingerprint.kernelRelease).toBe(release());
+    const onDisk = readResults(first.resultsDir, first.results.runId);
+    (onDisk.targets.find((t) => t.id === 'B')!.fingerprint as { kernelRelease: string }).kernelRelease = '1.0.0-elsewhere';
+    const again = () =>
+      runScenario({
+        scenario: onDisk.scenario, resume: onDisk, resultsDir: first.resultsDir, targets: runTargets([new FakeTarget('A'), new FakeTarget('B')]),
+        workloads: [new FakeWorkload('w', () => 5)], progress: capture(), policy: FAST, survey: false,
+      });
+    const err = await again().then(() => undefined, (e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(
+      `cannot resume ${first.results.runId}: the environment of target B changed (kernelRelease: "1.0.0-elsewhere" → ${JSON.stringify(release())}); start a new run instead`,
+    );
   });
 });
