@@ -42,7 +42,11 @@ describe('compare and history on real runs', () => {
   });
 
   it('compare of two runs of the same configuration does not fail', async () => {
-    const r = await runCli(['compare', runs[0] as string, runs[1] as string, '--tolerance', '5']);
+    // Two runs minutes apart on this shared machine differ by what the machine did meanwhile (dd's CV is
+    // 10–40 % here; under a parallel load one CI run saw −34 % [−52, −5] between two identical runs), so a
+    // 5 % tolerance would gate on the neighbours. 60 % still fails the injected slowdown above many times over
+    // (4 KiB O_DIRECT writes are an order of magnitude slower) but not a shift in background load.
+    const r = await runCli(['compare', runs[0] as string, runs[1] as string, '--tolerance', '60']);
     expect(r.code, r.stdout + r.stderr).not.toBe(1);
     expect([0, 3]).toContain(r.code);
   });
