@@ -92,7 +92,8 @@ export const BUNDLE_SCRIPT = [
   '  esac',
   'done',
   // The nearest existing ancestor of the scratch directory, with symlinks resolved (cd -P / pwd -P are builtins).
-  'while [ -n "$d" ] && [ "$d" != / ] && [ ! -d "$d" ]; do d=${d%/*}; done',
+  // A path without a slash (relative, e.g. a bad value) ends the walk instead of looping on itself forever.
+  'while [ -n "$d" ] && [ "$d" != / ] && [ ! -d "$d" ]; do case $d in */*) d=${d%/*} ;; *) d= ;; esac; done',
   'mark scratch',
   '(cd -P -- "${d:-/}" && pwd -P) 2>&1',
   'mark rc "$?"',
