@@ -37,10 +37,11 @@ export class SshMachine implements Machine {
   private readonly addr: SshAddress;
   private readonly controlDir: string;
   private readonly sessions: ExecSession[] = [];
-  /** Servers started with spawn() and still running: their trees are the benchmark's own CPU. */
-  private readonly spawned = new Set<number>();
-  /** Spawned process-group leaders still running → their log file (close() stops what stop() did not). */
-  private readonly spawnedLogs = new Map<number, string>();
+  /**
+   * Servers started with spawn() and still running, group leader → log file: their trees are the benchmark's own
+   * CPU, and close() stops what stop() did not.
+   */
+  private readonly spawned = new Map<number, string>();
 
   constructor(url: string, private readonly options: SshOptions = {}) {
     const parsed = parseSshUrl(url);
@@ -188,7 +189,7 @@ export class SshMachine implements Machine {
   /** Through the kept-open shell (one round trip): the shell itself is the own root the script reports. */
   async cpuCounters(ownPids: readonly number[], options: { signal?: AbortSignal } = {}): Promise<CpuCounters | undefined> {
     const r = await this.exec(['sh', '-c', CPU_COUNTERS_SCRIPT], { timeoutMs: 15_000, signal: options.signal });
-    return r.exitCode === 0 ? parseCpuCounters(r.stdout, [...this.spawned, ...ownPids]) : undefined;
+    return r.exitCode === 0 ? parseCpuCounters(r.stdout, [...this.spawned.keys(), ...ownPids]) : undefined;
   }
 
   async spawn(argv: string[]): Promise<BackgroundProcess> {
@@ -201,8 +202,7 @@ export class SshMachine implements Machine {
       if (r.exitCode === 255) throw new ConnectionError(`SSH to ${this.address} failed: ${r.stderr.trim()}`);
       throw new Error(`could not start ${argv[0]} on ${this.address}: ${r.stderr.trim()}`);
     }
-    this.spawned.add(Number(pid));
-    this.spawnedLogs.set(Number(pid), logFile);
+    this.spawned.set(Number(pid), logFile);
     let lastLog = '';
     const running = async (): Promise<boolean> => {
       const c = await this.exec(['kill', '-0', pid], { timeoutMs: 15_000 });
@@ -217,7 +217,6 @@ export class SshMachine implements Machine {
         lastLog = await this.exec(['tail', '-c', '4096', logFile], { timeoutMs: 15_000 }).then((l) => l.stdout, () => lastLog);
         await this.killGroup(pid, logFile);
         this.spawned.delete(Number(pid));
-        this.spawnedLogs.delete(Number(pid));
       },
     };
   }
@@ -241,10 +240,9 @@ export class SshMachine implements Machine {
 
   async close(): Promise<void> {
     // A server whose stop() never ran (or failed) must not outlive the connection that started it.
-    for (const [pid, logFile] of [...this.spawnedLogs]) {
+    for (const [pid, logFile] of [...this.spawned]) {
       await this.killGroup(String(pid), logFile).catch(() => undefined);
       this.spawned.delete(pid);
-      this.spawnedLogs.delete(pid);
     }
     for (const s of this.sessions.splice(0)) s.close();
     await runProcess(['ssh', '-o', `ControlPath=${this.controlDir}/cm-%C`, '-O', 'exit', '-p', String(this.addr.port), '-l', this.addr.user, this.addr.host], {

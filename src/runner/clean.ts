@@ -11,7 +11,7 @@ import { findRunContainers, removeContainers } from '../targets/docker.js';
 import type { Machine } from '../exec/types.js';
 import { quoteValue } from '../util/quote.js';
 import { RUN_ID_PATTERN } from '../util/run-id.js';
-import { SCRATCH_MARKER } from './scratch.js';
+import { markerOf } from './scratch.js';
 
 export interface Leftovers {
   machine: string;
@@ -51,8 +51,7 @@ export async function findLeftovers(machine: Machine, scratchRoot: string, runId
     for (const name of ls.stdout.split('\n').filter(Boolean)) {
       if (!RUN_ID_PATTERN.test(name)) continue;
       if (runId !== undefined && name !== runId) continue;
-      const marker = await machine.exec(['cat', `${root}/${name}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
-      if (marker.exitCode === 0 && marker.stdout.trim() === name) scratchDirs.push(`${root}/${name}`);
+      if ((await markerOf(machine, `${root}/${name}`)) === name) scratchDirs.push(`${root}/${name}`);
     }
   }
 

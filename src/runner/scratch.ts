@@ -12,20 +12,24 @@ export function runScratchDir(root: string, runId: string): string {
   return `${root.replace(/\/+$/, '')}/${runId}`;
 }
 
+/** The run id a run directory's marker names; '' when there is no readable marker. */
+export async function markerOf(machine: Machine, runDir: string): Promise<string> {
+  const m = await machine.exec(['cat', `${runDir}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
+  return m.exitCode === 0 ? m.stdout.trim() : '';
+}
+
 export async function createScratch(machine: Machine, root: string, runId: string, targetId: string): Promise<string> {
   const runDir = runScratchDir(root, runId);
   const dir = `${runDir}/${targetId}`;
   const mk = await machine.exec(['mkdir', '-p', '-m', '0755', root], { timeoutMs: 30_000 });
   if (mk.exitCode !== 0) throw new Error(`cannot create scratch root ${root} on ${machine.address}: ${formatExecFailure(mk)}`);
-  const marker = `${runDir}/${SCRATCH_MARKER}`;
   const made = await machine.exec(['mkdir', '-m', '0755', runDir], { timeoutMs: 30_000 });
   if (made.exitCode === 0) {
-    await machine.writeFile(marker, `${runId}\n`);
+    await machine.writeFile(`${runDir}/${SCRATCH_MARKER}`, `${runId}\n`);
   } else {
     // Already there: ours only with this run's marker (a second target on the same machine, or a resume).
     // Never write the marker into a directory benchsuite did not create: that would make it removable.
-    const m = await machine.exec(['cat', marker], { timeoutMs: 30_000 });
-    if (m.stdout.trim() !== runId) {
+    if ((await markerOf(machine, runDir)) !== runId) {
       throw new Error(`scratch directory ${runDir} on ${machine.address} exists and is not benchsuite's (no marker of run ${runId}): ${formatExecFailure(made)}`);
     }
   }
@@ -37,8 +41,7 @@ export async function createScratch(machine: Machine, root: string, runId: strin
 /** Remove this run's scratch directory, only if it carries this run's marker. */
 export async function removeScratch(machine: Machine, root: string, runId: string): Promise<boolean> {
   const runDir = runScratchDir(root, runId);
-  const m = await machine.exec(['cat', `${runDir}/${SCRATCH_MARKER}`], { timeoutMs: 30_000 });
-  if (m.exitCode !== 0 || m.stdout.trim() !== runId) return false;
+  if ((await markerOf(machine, runDir)) !== runId) return false;
   const r = await machine.exec(['rm', '-rf', '--one-file-system', runDir], { timeoutMs: 120_000 });
   return r.exitCode === 0;
 }
