@@ -97,6 +97,17 @@ export type Step = number | Error | 'hang';
 /** target id, the target's attempt index (0-based, counting retries) → step. */
 export type Script = (target: string, attempt: number) => Step;
 
+/** A script that interrupts the run at `target`'s attempt `attempt` (aborts `controller`; that sample hangs until aborted); every other step is `otherwise`'s. */
+export function interruptAt(controller: AbortController, target: string, attempt: number, otherwise: Script): Script {
+  return (t, k) => {
+    if (t === target && k === attempt) {
+      controller.abort();
+      return 'hang';
+    }
+    return otherwise(t, k);
+  };
+}
+
 export class FakeWorkload implements Workload {
   readonly kind = 'fake';
   /** Target ids in the order runSample was called (retries included). */

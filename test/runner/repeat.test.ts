@@ -7,7 +7,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/runner/run.js';
-import { capture, FAST, FakeTarget, FakeWorkload, readResults, run, runTargets, sequence, type Script } from './fakes.js';
+import { capture, FAST, FakeTarget, FakeWorkload, interruptAt, readResults, run, runTargets, sequence, type Script } from './fakes.js';
 
 const constant: Script = (t) => (t === 'A' ? 100 : 80);
 const oneBlock = ['prepare:A', 'prepare:B', 'sample:A', 'sample:B', 'sample:A', 'sample:B', 'sample:B', 'sample:A', 'cleanup:A', 'cleanup:B'];
@@ -87,13 +87,7 @@ describe('repeat: interruption and resume', () => {
   it('an interrupt mid-block cleans up; --resume skips the finished block and continues the unfinished one in a fresh set-up', async () => {
     const controller = new AbortController();
     // Block 0: A0 B0 B1 A1 (A's attempts 0, 1). Block 1: A2 B2, then B3; A's 4th attempt (k = 3, round 3) hangs.
-    const script: Script = (t, k) => {
-      if (t === 'A' && k === 3) {
-        controller.abort();
-        return 'hang';
-      }
-      return t === 'A' ? 100 : 90;
-    };
+    const script = interruptAt(controller, 'A', 3, (t) => (t === 'A' ? 100 : 90));
     const first = await run({ samples: 2, warmup: 0, repeat: 3 }, script, { signal: controller.signal });
     expect(first.results.status).toBe('interrupted');
     expect(sequence(first.results)).toEqual(['A0', 'B0', 'B1', 'A1', 'A2', 'B2', 'B3']);

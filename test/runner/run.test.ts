@@ -12,7 +12,7 @@ import { ConnectionError } from '../../src/exec/types.js';
 import { SampleError } from '../../src/workloads/types.js';
 import { InputError } from '../../src/scenario/errors.js';
 import type { ScenarioInput } from '../../src/scenario/schema.js';
-import { capture, FAST, FakeTarget, FakeWorkload, readResults, run, runTargets, sequence, type Script } from './fakes.js';
+import { capture, FAST, FakeTarget, FakeWorkload, interruptAt, readResults, run, runTargets, sequence, type Script } from './fakes.js';
 
 const constant: Script = (t) => (t === 'A' ? 100 : 80);
 
@@ -161,13 +161,7 @@ describe('interruption and resume', () => {
   it('an abort inside a sample stores what was collected, cleans up, and --resume takes only the rest', async () => {
     const controller = new AbortController();
     // Order: Aw Bw A0 B0 B1 A1 …: the 6th call (A's 3rd attempt, k = 2, round 1) is interrupted.
-    const script: Script = (t, k) => {
-      if (t === 'A' && k === 2) {
-        controller.abort();
-        return 'hang';
-      }
-      return t === 'A' ? 100 : 90;
-    };
+    const script = interruptAt(controller, 'A', 2, (t) => (t === 'A' ? 100 : 90));
     const first = await run({ samples: 4, warmup: 1 }, script, { signal: controller.signal });
     expect(first.results.status).toBe('interrupted');
     expect(sequence(first.results)).toEqual(['Aw-1', 'Bw-1', 'A0', 'B0', 'B1']);
@@ -199,13 +193,7 @@ describe('interruption and resume', () => {
 
   it('each target\'s fingerprint is recorded once; --resume refuses a target whose environment changed, naming what', async () => {
     const controller = new AbortController();
-    const script: Script = (t, k) => {
-      if (t === 'B' && k === 1) {
-        controller.abort();
-        return 'hang';
-      }
-      return 5;
-    };
+    const script = interruptAt(controller, 'B', 1, () => 5);
     const first = await run({ samples: 3 }, script, { signal: controller.signal });
     expect(first.results.status).toBe('interrupted');
     // Recorded from this host (read independently here).
